@@ -1,0 +1,229 @@
+// The broker's config: what the user writes (TokenBrokerOptions, every optional field with its
+// default) and the resolved form the rest of the worker reads (TokenBrokerConfig, frozen).
+// It is validated once, at install; every problem found is reported with the key it belongs to.
+
+import { TokenBrokerError } from './errors.ts';
+import { PRESETS, type PresetName } from './presets.ts';
+
+/** A header's value: a literal string, or the current value of a cookie of the worker's origin. */
+export type HeaderValue = string | { cookie: string };
+
+export interface TokenBrokerOptions {
+  /** Fills in a backend's default header and cookie names; explicit keys win. */
+  preset?: PresetName;
+  /** Path prefixes on the page's origin ("/api/") or absolute URL prefixes ("https://api.example.com/v1/"). */
+  api: string[];
+  refresh: {
+    /** The refresh endpoint: a path on the page's origin or an absolute URL. Never brokered itself. */
+    url: string;
+    /** @default "POST" */
+    method?: 'POST' | 'GET' | 'PUT' | 'PATCH';
+    /** Headers of the refresh request. @default {} */
+    headers?: Record<string, HeaderValue>;
+    /** @default "same-origin" */
+    credentials?: RequestCredentials;
+  };
+  /** Headers set on every brokered request and replay, from their current source. @default {} */
+  headers?: Record<string, HeaderValue>;
+  /** How long a refresh (waiting for the lock included) may take before it counts as failed. @default 10000 */
+  refreshTimeoutMs?: number;
+  /** After a refresh, a 401 on a request stamped with that new generation within this window is
+   * not taken for an expiry; after a failed refresh, no new refresh starts within it. @default 3000 */
+  cooldownMs?: number;
+  /** Request bodies up to this size are kept for a replay; larger ones are sent once. @default 10485760 */
+  maxReplayBodyBytes?: number;
+}
+
+export const DEFAULT_REFRESH_METHOD = 'POST';
+export const DEFAULT_REFRESH_CREDENTIALS: RequestCredentials = 'same-origin';
+export const DEFAULT_REFRESH_TIMEOUT_MS = 10_000;
+export const DEFAULT_COOLDOWN_MS = 3_000;
+export const DEFAULT_MAX_REPLAY_BODY_BYTES = 10 * 1024 * 1024;
+
+/** An API prefix resolved against the worker's origin. */
+export interface ApiPrefix {
+  readonly origin: string;
+  readonly pathPrefix: string;
+}
+
+export interface TokenBrokerConfig {
+  readonly api: readonly ApiPrefix[];
+  readonly refresh: {
+    readonly url: string;
+    readonly method: string;
+    readonly headers: Readonly<Record<string, HeaderValue>>;
+    readonly credentials: RequestCredentials;
+  };
+  readonly headers: Readonly<Record<string, HeaderValue>>;
+  readonly refreshTimeoutMs: number;
+  readonly cooldownMs: number;
+  readonly maxReplayBodyBytes: number;
+}
+
+const TOP_LEVEL_KEYS = ['preset', 'api', 'refresh', 'headers', 'refreshTimeoutMs', 'cooldownMs', 'maxReplayBodyBytes'];
+const REFRESH_KEYS = ['url', 'method', 'headers', 'credentials'];
+const REFRESH_METHODS = ['POST', 'GET', 'PUT', 'PATCH'];
+const CREDENTIALS_MODES = ['omit', 'same-origin', 'include'];
+// RFC 9110 token characters: what a header name may be made of.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * Validates what the user wrote and resolves it against `workerOrigin`.
+ * Throws a TokenBrokerError 'invalid-config' listing every problem, each naming its key.
+ */
+export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerConfig {
+  const problems: string[] = [];
+  const problem = (key: string, what: string) => problems.push(`"${key}" ${what}`);
+
+  if (!isPlainObject(raw)) {
+    throw new TokenBrokerError('invalid-config', { problems: [`the config must be a JSON object; got ${describe(raw)}`] });
+  }
+  reportUnknownKeys(raw, TOP_LEVEL_KEYS, '', problem);
+
+  let preset: (typeof PRESETS)[PresetName] | undefined;
+  if (raw.preset !== undefined) {
+    if (typeof raw.preset === 'string' && Object.hasOwn(PRESETS, raw.preset)) {
+      preset = PRESETS[raw.preset as PresetName];
+    } else {
+      problem('preset', `must be one of ${Object.keys(PRESETS).map((n) => `"${n}"`).join(', ')}; got ${describe(raw.preset)}`);
+    }
+  }
+
+  const api: ApiPrefix[] = [];
+  if (!Array.isArray(raw.api) || raw.api.length === 0) {
+    problem('api', `must be a non-empty array of path prefixes ("/api/") or absolute URL prefixes; got ${describe(raw.api)}`);
+  } else {
+    raw.api.forEach((entry: unknown, index: number) => {
+      const prefix = parseUrlPrefix(entry, workerOrigin);
+      if (typeof prefix === 'string') problem(`api[${index}]`, prefix);
+      else api.push(prefix);
+    });
+  }
+
+  let refreshUrl = '';
+  let refreshMethod: string = preset?.refresh.method ?? DEFAULT_REFRESH_METHOD;
+  let refreshCredentials = DEFAULT_REFRESH_CREDENTIALS;
+  let refreshHeaders: Record<string, HeaderValue> = { ...preset?.refresh.headers };
+  if (!isPlainObject(raw.refresh)) {
+    problem('refresh', `must be an object with at least "url"; got ${describe(raw.refresh)}`);
+  } else {
+    const refresh = raw.refresh;
+    reportUnknownKeys(refresh, REFRESH_KEYS, 'refresh.', problem);
+    const parsed = parseUrlPrefix(refresh.url, workerOrigin);
+    if (typeof parsed === 'string') problem('refresh.url', parsed);
+    else refreshUrl = parsed.origin + parsed.pathPrefix;
+    if (refresh.method !== undefined) {
+      if (typeof refresh.method === 'string' && REFRESH_METHODS.includes(refresh.method.toUpperCase())) {
+        refreshMethod = refresh.method.toUpperCase();
+      } else {
+        problem('refresh.method', `must be one of ${REFRESH_METHODS.join(', ')}; got ${describe(refresh.method)}`);
+      }
+    }
+    if (refresh.credentials !== undefined) {
+      if (typeof refresh.credentials === 'string' && CREDENTIALS_MODES.includes(refresh.credentials)) {
+        refreshCredentials = refresh.credentials as RequestCredentials;
+      } else {
+        problem('refresh.credentials', `must be one of ${CREDENTIALS_MODES.join(', ')}; got ${describe(refresh.credentials)}`);
+      }
+    }
+    if (refresh.headers !== undefined) {
+      refreshHeaders = { ...refreshHeaders, ...parseHeaders(refresh.headers, 'refresh.headers', problem) };
+    }
+  }
+
+  let headers: Record<string, HeaderValue> = { ...preset?.headers };
+  if (raw.headers !== undefined) headers = { ...headers, ...parseHeaders(raw.headers, 'headers', problem) };
+
+  const refreshTimeoutMs = parseDuration(raw.refreshTimeoutMs, 'refreshTimeoutMs', DEFAULT_REFRESH_TIMEOUT_MS, problem);
+  const cooldownMs = parseDuration(raw.cooldownMs, 'cooldownMs', DEFAULT_COOLDOWN_MS, problem);
+  const maxReplayBodyBytes = parseDuration(raw.maxReplayBodyBytes, 'maxReplayBodyBytes', DEFAULT_MAX_REPLAY_BODY_BYTES, problem);
+
+  if (problems.length > 0) throw new TokenBrokerError('invalid-config', { problems });
+
+  return deepFreeze({
+    api,
+    refresh: { url: refreshUrl, method: refreshMethod, headers: refreshHeaders, credentials: refreshCredentials },
+    headers,
+    refreshTimeoutMs,
+    cooldownMs,
+    maxReplayBodyBytes,
+  });
+}
+
+type Report = (key: string, what: string) => void;
+
+function parseUrlPrefix(value: unknown, workerOrigin: string): ApiPrefix | string {
+  if (typeof value !== 'string' || value === '') {
+    return `must be a path starting with "/" or an absolute http(s) URL; got ${describe(value)}`;
+  }
+  if (!value.startsWith('/') || value.startsWith('//')) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return `must be a path starting with "/" or an absolute http(s) URL; got "${value}"`;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return `must use http or https; got "${url.protocol}"`;
+    if (url.search || url.hash) return 'must not have a query or a fragment';
+    return { origin: url.origin, pathPrefix: url.pathname };
+  }
+  const url = new URL(value, workerOrigin);
+  if (url.search || url.hash) return 'must not have a query or a fragment';
+  return { origin: url.origin, pathPrefix: url.pathname };
+}
+
+function parseHeaders(value: unknown, key: string, problem: Report): Record<string, HeaderValue> {
+  if (!isPlainObject(value)) {
+    problem(key, `must be an object of header names to values; got ${describe(value)}`);
+    return {};
+  }
+  const headers: Record<string, HeaderValue> = {};
+  for (const [name, headerValue] of Object.entries(value)) {
+    if (!HEADER_NAME.test(name)) {
+      problem(`${key}.${name}`, 'is not a valid header name');
+    } else if (typeof headerValue === 'string') {
+      headers[name] = headerValue;
+    } else if (isPlainObject(headerValue) && typeof headerValue.cookie === 'string' && headerValue.cookie !== '' &&
+      Object.keys(headerValue).length === 1) {
+      headers[name] = { cookie: headerValue.cookie };
+    } else {
+      problem(`${key}.${name}`, `must be a string or { "cookie": NAME }; got ${describe(headerValue)}`);
+    }
+  }
+  return headers;
+}
+
+function parseDuration(value: unknown, key: string, fallback: number, problem: Report): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+  problem(key, `must be a positive whole number; got ${describe(value)}`);
+  return fallback;
+}
+
+function reportUnknownKeys(object: Record<string, unknown>, known: string[], prefix: string, problem: Report) {
+  for (const key of Object.keys(object)) {
+    if (!known.includes(key)) problem(prefix + key, `is not a known key (known: ${known.join(', ')})`);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Says what kind of value was found, without echoing long or sensitive contents. */
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'string') return value.length <= 60 ? `"${value}"` : 'a long string';
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,16 @@
+// Where credentials come from, behind one small interface: cookies today (cookie-credentials.ts),
+// a bearer-token vault next. The broker and the refresh coordinator only see this.
+
+export type RefreshResult =
+  | { readonly kind: 'refreshed' }
+  /** The server said the session is over (401/403, OAuth invalid_grant): terminal. */
+  | { readonly kind: 'refused'; readonly status: number }
+  /** Anything else (5xx, a network error, a malformed answer): a later 401 may try again. */
+  | { readonly kind: 'failed'; readonly reason: string };
+
+export interface CredentialSource {
+  /** Sets the credential headers of a brokered request from their current values. */
+  stamp(headers: Headers): Promise<void>;
+  /** Sends one refresh request and says how it went. Never retries. */
+  refresh(signal: AbortSignal): Promise<RefreshResult>;
+}

@@ -1,0 +1,54 @@
+// The broker as a module any worker can install into its own Workbox router; the standalone
+// token-broker-sw.js is just its first caller.
+
+import { Route, type Router } from 'workbox-routing';
+import type { HTTPMethod } from 'workbox-routing/utils/constants.js';
+import type { HeaderValue, TokenBrokerConfig } from './config.ts';
+import { CookieCredentials, type CookieReader } from './cookie-credentials.ts';
+import type { CredentialSource } from './credential-source.ts';
+import { TokenBrokerError } from './errors.ts';
+import { type GenerationStore } from './generation-store.ts';
+import { RefreshCoordinator } from './refresh-coordinator.ts';
+import { NoRefreshLock, WebRefreshLock } from './refresh-lock.ts';
+import { broadcastToTabs, type TabAnnouncer } from './tab-messages.ts';
+import { TokenBroker } from './token-broker.ts';
+
+// registerRoute defaults to GET: the broker takes every method workbox knows.
+const METHODS: readonly HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+export interface BrokerEnvironment {
+  readonly store: GenerationStore;
+  readonly cookies?: CookieReader;
+  readonly locks?: LockManager;
+  readonly announce?: TabAnnouncer;
+  readonly fetch?: typeof fetch;
+}
+
+/** Builds a broker from a resolved config; throws if this browser cannot serve that config. */
+export async function createTokenBroker(config: TokenBrokerConfig, env: BrokerEnvironment): Promise<TokenBroker> {
+  const credentials = createCredentialSource(config, env);
+  const coordinator = new RefreshCoordinator({
+    credentials,
+    store: env.store,
+    lock: env.locks ? new WebRefreshLock(env.locks) : new NoRefreshLock(),
+    announce: env.announce ?? broadcastToTabs(),
+    refreshTimeoutMs: config.refreshTimeoutMs,
+    cooldownMs: config.cooldownMs,
+  });
+  await coordinator.load();
+  return new TokenBroker({ config, credentials, coordinator, fetch: env.fetch });
+}
+
+/** Routes the broker's requests, every method, through `router`. */
+export function installTokenBroker(router: Router, broker: TokenBroker): void {
+  for (const method of METHODS) {
+    router.registerRoute(new Route(({ request }) => broker.matches(request), ({ request }) => broker.handle(request), method));
+  }
+}
+
+function createCredentialSource(config: TokenBrokerConfig, env: BrokerEnvironment): CredentialSource {
+  const readsCookies = [...Object.values(config.headers), ...Object.values(config.refresh.headers)]
+    .some((value: HeaderValue) => typeof value !== 'string');
+  if (readsCookies && !env.cookies) throw new TokenBrokerError('cookie-store-unavailable', undefined);
+  return new CookieCredentials(config, env.cookies ?? { get: async () => null }, env.fetch);
+}

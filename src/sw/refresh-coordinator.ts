@@ -1,0 +1,133 @@
+// Where the refresh is decided. One refresh per credential generation, however many requests
+// and tabs hit a 401: a single in-flight promise inside this worker, a Web Lock across workers,
+// and the persisted generation re-read under the lock so that a refresh another worker already
+// made is never made again. A failed refresh is never retried here: with rotating refresh tokens
+// a retry after a lost answer spends the same token twice.
+
+import { untilAborted } from './abortable.ts';
+import type { CredentialSource } from './credential-source.ts';
+import { INITIAL_GENERATION, type CredentialGeneration, type GenerationStore } from './generation-store.ts';
+import type { RefreshLock } from './refresh-lock.ts';
+import type { TabAnnouncer } from './tab-messages.ts';
+
+export type RefreshOutcome =
+  /** Credentials newer than the stamped ones exist: replay. */
+  | { readonly kind: 'refreshed'; readonly generation: number }
+  /** The server ended the session: give the page its 401. */
+  | { readonly kind: 'session-expired' }
+  /** No new credentials (5xx, network, timeout, or a recent failure): give the page its 401. */
+  | { readonly kind: 'failed'; readonly reason: string }
+  /** A 401 right after a refresh is not about expiry (permissions, CSRF): give the page its 401. */
+  | { readonly kind: 'not-expiry' };
+
+export interface RefreshCoordinatorOptions {
+  readonly credentials: Pick<CredentialSource, 'refresh'>;
+  readonly store: GenerationStore;
+  readonly lock: RefreshLock;
+  readonly announce: TabAnnouncer;
+  readonly refreshTimeoutMs: number;
+  readonly cooldownMs: number;
+  /** Wall clock in ms; shared across workers through the store, so not a monotonic clock. */
+  readonly now?: () => number;
+}
+
+interface InFlightRefresh {
+  readonly fromGeneration: number;
+  readonly outcome: Promise<RefreshOutcome>;
+}
+
+export class RefreshCoordinator {
+  readonly #options: RefreshCoordinatorOptions;
+  readonly #now: () => number;
+  #current: CredentialGeneration = INITIAL_GENERATION;
+  #inFlight: InFlightRefresh | undefined;
+  #lastFailureAtMs = Number.NEGATIVE_INFINITY;
+
+  constructor(options: RefreshCoordinatorOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Loads the persisted generation; call once before the first request is stamped. */
+  async load(): Promise<void> {
+    const stored = await this.#options.store.read();
+    if (stored.generation > this.#current.generation) this.#current = stored;
+  }
+
+  /** The generation a request stamped now carries. */
+  get generation(): number {
+    return this.#current.generation;
+  }
+
+  /** Resolves once no refresh is in flight in this worker; never rejects. */
+  async idle(): Promise<void> {
+    while (this.#inFlight) await this.#inFlight.outcome;
+  }
+
+  /** A request stamped with `stampedGeneration` came back 401: what now? */
+  refreshAfter401(stampedGeneration: number): Promise<RefreshOutcome> {
+    if (this.#current.generation > stampedGeneration) {
+      return Promise.resolve({ kind: 'refreshed', generation: this.#current.generation });
+    }
+    if (this.#inFlight?.fromGeneration === stampedGeneration) return this.#inFlight.outcome;
+
+    const now = this.#now();
+    if (this.#current.refreshedAtMs > 0 && now - this.#current.refreshedAtMs < this.#options.cooldownMs) {
+      return Promise.resolve({ kind: 'not-expiry' });
+    }
+    if (now - this.#lastFailureAtMs < this.#options.cooldownMs) {
+      return Promise.resolve({ kind: 'failed', reason: 'cooldown after a failed refresh' });
+    }
+
+    const inFlight: InFlightRefresh = { fromGeneration: stampedGeneration, outcome: this.#refresh(stampedGeneration) };
+    this.#inFlight = inFlight;
+    void inFlight.outcome.finally(() => {
+      // Only clear it if it is still ours: a later refresh may have replaced it.
+      if (this.#inFlight === inFlight) this.#inFlight = undefined;
+    });
+    return inFlight.outcome;
+  }
+
+  async #refresh(fromGeneration: number): Promise<RefreshOutcome> {
+    const { lock, store, credentials, refreshTimeoutMs } = this.#options;
+    // One deadline for the whole refresh, the wait for the lock included: nothing the page
+    // waits for may outlive it.
+    const deadline = AbortSignal.timeout(refreshTimeoutMs);
+    let outcome: RefreshOutcome;
+    try {
+      outcome = await untilAborted(deadline, lock.run(deadline, async (): Promise<RefreshOutcome> => {
+        const latest = await store.read();
+        if (latest.generation > fromGeneration) {
+          // Another worker refreshed while this one waited for the lock.
+          this.#adopt(latest);
+          return { kind: 'refreshed', generation: latest.generation };
+        }
+        const result = await credentials.refresh(deadline);
+        if (result.kind === 'refused') return { kind: 'session-expired' };
+        if (result.kind === 'failed') return { kind: 'failed', reason: result.reason };
+        const next = { generation: latest.generation + 1, refreshedAtMs: this.#now() };
+        this.#adopt(next);
+        await store.write(next).catch(() => {
+          // The refresh happened: keep the new generation in memory even if IndexedDB fails.
+        });
+        this.#options.announce({ type: 'refreshed', generation: next.generation });
+        return { kind: 'refreshed', generation: next.generation };
+      }));
+    } catch {
+      outcome = { kind: 'failed', reason: deadline.aborted ? 'timeout' : 'error' };
+    }
+
+    if (outcome.kind === 'session-expired') {
+      this.#lastFailureAtMs = this.#now();
+      this.#options.announce({ type: 'session-expired' });
+    } else if (outcome.kind === 'failed') {
+      this.#lastFailureAtMs = this.#now();
+      this.#options.announce({ type: 'refresh-failed', reason: outcome.reason });
+    }
+    return outcome;
+  }
+
+  #adopt(generation: CredentialGeneration): void {
+    if (generation.generation > this.#current.generation) this.#current = generation;
+  }
+}

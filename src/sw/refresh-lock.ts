@@ -1,0 +1,29 @@
+// Mutual exclusion across workers of one origin (an updated worker beside the old one, a
+// restarted one): the refresh runs inside a Web Lock. The browser releases a lock when its
+// holder dies, and the broker never holds it across anything unbounded.
+
+export interface RefreshLock {
+  /** Runs `task` holding the lock; rejects if `signal` aborts while waiting for it. */
+  run<T>(signal: AbortSignal, task: () => Promise<T>): Promise<T>;
+}
+
+export const REFRESH_LOCK_NAME = 'token-broker-refresh';
+
+export class WebRefreshLock implements RefreshLock {
+  readonly #locks: LockManager;
+
+  constructor(locks: LockManager) {
+    this.#locks = locks;
+  }
+
+  run<T>(signal: AbortSignal, task: () => Promise<T>): Promise<T> {
+    return this.#locks.request(REFRESH_LOCK_NAME, { signal }, task) as Promise<T>;
+  }
+}
+
+/** Where Web Locks are missing, the in-worker single flight is all there is. */
+export class NoRefreshLock implements RefreshLock {
+  run<T>(_signal: AbortSignal, task: () => Promise<T>): Promise<T> {
+    return task();
+  }
+}

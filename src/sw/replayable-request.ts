@@ -1,0 +1,57 @@
+// A page's request turned into something the broker can send twice: the body is read once
+// into memory (up to a bound) and every send builds a fresh Request from that copy.
+
+export interface ReplayableRequest {
+  readonly url: string;
+  /** The page's own headers; the broker stamps credential headers on a copy at each send. */
+  readonly headers: Headers;
+  /** False when the body was over the replay bound: it may be sent once only. */
+  readonly replayable: boolean;
+  /** A new Request with these headers, the page's body, options and abort signal. */
+  build(headers: Headers): Request;
+}
+
+export async function captureRequest(request: Request, maxReplayBodyBytes: number): Promise<ReplayableRequest> {
+  const body = request.body === null || request.method === 'GET' || request.method === 'HEAD'
+    ? undefined
+    : await readBody(request, maxReplayBodyBytes);
+  let sends = 0;
+  const replayable = body === undefined || body.withinBound;
+
+  return {
+    url: request.url,
+    headers: new Headers(request.headers),
+    replayable,
+    build(headers: Headers): Request {
+      sends += 1;
+      if (!replayable && sends > 1) throw new Error('token-broker: a body over the replay bound cannot be sent twice');
+      return new Request(request.url, {
+        method: request.method,
+        headers,
+        body: body?.bytes,
+        // Same credentials mode, mode and cache rules as the page asked for: the broker never
+        // makes a request the page could not have made.
+        mode: request.mode,
+        credentials: request.credentials,
+        cache: request.cache,
+        redirect: request.redirect,
+        referrer: request.referrer,
+        referrerPolicy: request.referrerPolicy,
+        integrity: request.integrity,
+        signal: request.signal,
+      });
+    },
+  };
+}
+
+interface CapturedBody {
+  readonly bytes: Blob;
+  readonly withinBound: boolean;
+}
+
+/** Reads the whole body; it stays a Blob so that a large one may spill out of memory. */
+async function readBody(request: Request, maxReplayBodyBytes: number): Promise<CapturedBody> {
+  const bytes = await request.blob();
+  // The page's Content-Type (a multipart boundary, for one) is in its headers, which are kept.
+  return { bytes: new Blob([bytes]), withinBound: bytes.size <= maxReplayBodyBytes };
+}

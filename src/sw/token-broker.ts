@@ -1,0 +1,66 @@
+// The life of a brokered request: make it replayable, hold it while a refresh is in flight,
+// stamp it, send it; on a 401, join the one refresh and replay once. Whatever the replay
+// answers goes back to the page, and so does anything that is not a refresh-worthy 401.
+
+import { untilAborted } from './abortable.ts';
+import type { TokenBrokerConfig } from './config.ts';
+import type { CredentialSource } from './credential-source.ts';
+import type { RefreshCoordinator } from './refresh-coordinator.ts';
+import { captureRequest, type ReplayableRequest } from './replayable-request.ts';
+import { isBrokered } from './request-matcher.ts';
+
+export interface TokenBrokerOptions {
+  readonly config: TokenBrokerConfig;
+  readonly credentials: CredentialSource;
+  readonly coordinator: RefreshCoordinator;
+  readonly fetch?: typeof fetch;
+}
+
+interface SentRequest {
+  readonly response: Response;
+  /** The credential generation the request was stamped with. */
+  readonly generation: number;
+}
+
+export class TokenBroker {
+  readonly #config: TokenBrokerConfig;
+  readonly #credentials: CredentialSource;
+  readonly #coordinator: RefreshCoordinator;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: TokenBrokerOptions) {
+    this.#config = options.config;
+    this.#credentials = options.credentials;
+    this.#coordinator = options.coordinator;
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  matches(request: Request): boolean {
+    return isBrokered(request, this.#config);
+  }
+
+  async handle(request: Request): Promise<Response> {
+    const captured = await captureRequest(request, this.#config.maxReplayBodyBytes);
+    // No request goes out with credentials known to be dead.
+    await untilAborted(request.signal, this.#coordinator.idle());
+
+    const first = await this.#send(captured);
+    if (first.response.status !== 401 || !captured.replayable) return first.response;
+
+    const outcome = await untilAborted(request.signal, this.#coordinator.refreshAfter401(first.generation));
+    if (outcome.kind !== 'refreshed') return first.response;
+
+    // The 401's body is not needed any more; free its connection before the replay.
+    void first.response.body?.cancel().catch(() => undefined);
+    const replay = await this.#send(captured);
+    return replay.response;
+  }
+
+  async #send(captured: ReplayableRequest): Promise<SentRequest> {
+    const generation = this.#coordinator.generation;
+    const headers = new Headers(captured.headers);
+    await this.#credentials.stamp(headers);
+    const response = await this.#fetch(captured.build(headers));
+    return { response, generation };
+  }
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../../src/sw/config.ts';
+import type { CredentialSource, RefreshResult } from '../../../src/sw/credential-source.ts';
+import { MemoryGenerationStore } from '../../../src/sw/generation-store.ts';
+import { RefreshCoordinator } from '../../../src/sw/refresh-coordinator.ts';
+import { NoRefreshLock } from '../../../src/sw/refresh-lock.ts';
+import { TokenBroker } from '../../../src/sw/token-broker.ts';
+
+const ORIGIN = 'https://app.example';
+
+/** A server whose access credential is the header X-Cred: valid when it equals `validCred`. */
+function setup(options: { refreshResult?: RefreshResult; maxReplayBodyBytes?: number; alwaysUnauthorized?: boolean } = {}) {
+  const state = { validCred: 'cred-1', refreshes: 0, sent: [] as { url: string; cred: string | null; body: string }[] };
+  const config = resolveConfig({
+    api: ['/api/'],
+    refresh: { url: '/token/refresh' },
+    headers: { 'X-Cred': { cookie: 'cred' } },
+    maxReplayBodyBytes: options.maxReplayBodyBytes,
+  }, ORIGIN);
+  let currentCookie = 'cred-0';
+  const credentials: CredentialSource = {
+    stamp: async (headers) => headers.set('X-Cred', currentCookie),
+    refresh: async () => {
+      state.refreshes += 1;
+      const result = options.refreshResult ?? { kind: 'refreshed' };
+      if (result.kind === 'refreshed') currentCookie = state.validCred;
+      return result;
+    },
+  };
+  const fetchImpl = async (input: RequestInfo | URL): Promise<Response> => {
+    const request = input as Request;
+    const cred = request.headers.get('X-Cred');
+    state.sent.push({ url: request.url, cred, body: await request.text() });
+    if (options.alwaysUnauthorized || cred !== state.validCred) {
+      return new Response(JSON.stringify({ msg: 'Token has expired' }), { status: 401 });
+    }
+    return new Response('ok', { status: 200 });
+  };
+  const coordinator = new RefreshCoordinator({
+    credentials,
+    store: new MemoryGenerationStore(),
+    lock: new NoRefreshLock(),
+    announce: () => undefined,
+    refreshTimeoutMs: 1_000,
+    cooldownMs: 1_000,
+  });
+  const broker = new TokenBroker({ config, credentials, coordinator, fetch: fetchImpl as typeof fetch });
+  return { broker, state };
+}
+
+describe('TokenBroker', () => {
+  it('brokers only requests under the api prefixes, never the refresh request or navigations', () => {
+    const { broker } = setup();
+    expect(broker.matches(new Request(`${ORIGIN}/api/items`))).toBe(true);
+    expect(broker.matches(new Request(`${ORIGIN}/api/items`, { method: 'DELETE' }))).toBe(true);
+    expect(broker.matches(new Request(`${ORIGIN}/static/app.js`))).toBe(false);
+    expect(broker.matches(new Request('https://other.example/api/items'))).toBe(false);
+    expect(broker.matches(new Request(`${ORIGIN}/token/refresh`, { method: 'POST' }))).toBe(false);
+    expect(broker.matches(new Request(`${ORIGIN}/api/stream`, { headers: { accept: 'text/event-stream' } }))).toBe(false);
+    expect(broker.matches(new Request(`${ORIGIN}/api/beacon`, { keepalive: true }))).toBe(false);
+  });
+
+  it('refreshes once for concurrent 401s and replays each request with its body and fresh credentials', async () => {
+    const { broker, state } = setup();
+    const responses = await Promise.all(Array.from({ length: 5 }, (_, i) =>
+      broker.handle(new Request(`${ORIGIN}/api/echo/${i}`, { method: 'POST', body: `body-${i}` }))));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(state.refreshes).toBe(1);
+    const replays = state.sent.filter((s) => s.cred === 'cred-1');
+    expect(replays.map((s) => s.body).sort()).toEqual(['body-0', 'body-1', 'body-2', 'body-3', 'body-4']);
+  });
+
+  it('replays at most once: an endpoint that always answers 401 gets its 401 back after one replay', async () => {
+    const { broker, state } = setup({ alwaysUnauthorized: true });
+    const response = await broker.handle(new Request(`${ORIGIN}/api/always-401`));
+    expect(response.status).toBe(401);
+    expect(state.sent).toHaveLength(2);
+    expect(state.refreshes).toBe(1);
+    const again = await broker.handle(new Request(`${ORIGIN}/api/always-401`));
+    expect(again.status).toBe(401);
+    expect(state.refreshes).toBe(1);
+  });
+
+  it('gives the page its original 401, body intact, when the session is over', async () => {
+    const { broker, state } = setup({ refreshResult: { kind: 'refused', status: 401 } });
+    const response = await broker.handle(new Request(`${ORIGIN}/api/items`));
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ msg: 'Token has expired' });
+    expect(state.sent).toHaveLength(1);
+  });
+
+  it('sends a body over the replay bound once, and returns its 401 without refreshing', async () => {
+    const { broker, state } = setup({ maxReplayBodyBytes: 4 });
+    const response = await broker.handle(new Request(`${ORIGIN}/api/upload`, { method: 'PUT', body: 'too large' }));
+    expect(response.status).toBe(401);
+    expect(state.sent).toEqual([{ url: `${ORIGIN}/api/upload`, cred: 'cred-0', body: 'too large' }]);
+    expect(state.refreshes).toBe(0);
+  });
+
+  it('ends a held request with the page\'s own abort', async () => {
+    const { broker } = setup();
+    const controller = new AbortController();
+    controller.abort(new DOMException('the page gave up', 'AbortError'));
+    await expect(broker.handle(new Request(`${ORIGIN}/api/items`, { signal: controller.signal })))
+      .rejects.toThrow('the page gave up');
+  });
+});
