@@ -15,10 +15,12 @@ export class CookieCredentials implements CredentialSource {
   readonly #cookies: CookieReader;
   readonly #fetch: typeof fetch;
 
-  constructor(config: TokenBrokerConfig, cookies: CookieReader, fetchImpl: typeof fetch = fetch) {
+  constructor(config: TokenBrokerConfig, cookies: CookieReader, fetchImpl?: typeof fetch) {
     this.#config = config;
     this.#cookies = cookies;
-    this.#fetch = fetchImpl;
+    // Called through a closure: the global fetch throws "Illegal invocation" when called as a
+    // method of another object.
+    this.#fetch = fetchImpl ?? ((input, init) => fetch(input, init));
   }
 
   async stamp(headers: Headers): Promise<void> {

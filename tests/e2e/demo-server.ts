@@ -1,0 +1,72 @@
+// The demo backend as the browser tests see it: a real server on a loopback port, driven and
+// read through its own control routes. Its counters are the ground truth of every test.
+
+import { startDemoServer, type StartDemoServerOptions } from '../../src/server/start.ts';
+
+export interface DemoStats {
+  refreshRequests: number;
+  refreshSucceeded: number;
+  refreshRefused: number;
+  reuseDetected: number;
+  sessionsRevoked: number;
+  apiRequests: number;
+  apiSucceeded: number;
+  api401: number;
+  api401Expired: number;
+  csrfFailures: number;
+  publicRequests: number;
+}
+
+export interface DemoControl {
+  accessTtlSeconds?: number;
+  rotation?: boolean;
+  reuseDetection?: boolean;
+  refreshDelayMs?: number;
+  refreshBehavior?: 'normal' | 'error-500' | 'refuse-401' | 'hang';
+}
+
+export class DemoServer {
+  readonly url: string;
+  readonly #close: () => Promise<void>;
+
+  private constructor(url: string, close: () => Promise<void>) {
+    this.url = url;
+    this.#close = close;
+  }
+
+  static async start(options: StartDemoServerOptions = {}): Promise<DemoServer> {
+    const running = await startDemoServer({ port: 0, staticDir: 'dist', accessTtlSeconds: 600, ...options });
+    return new DemoServer(running.url, () => running.close());
+  }
+
+  close(): Promise<void> {
+    return this.#close();
+  }
+
+  async stats(): Promise<DemoStats> {
+    return (await this.#call('GET', '__demo/stats')) as DemoStats;
+  }
+
+  async control(changes: DemoControl): Promise<void> {
+    await this.#call('POST', '__demo/control', changes);
+  }
+
+  /** Every access token issued so far is answered 401 "Token has expired" from now on. */
+  async expireAccessTokens(): Promise<void> {
+    await this.#call('POST', '__demo/expire');
+  }
+
+  async resetCounters(): Promise<void> {
+    await this.#call('POST', '__demo/reset');
+  }
+
+  async #call(method: string, path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(new URL(path, this.url), {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`demo server: ${method} /${path} answered ${response.status}`);
+    return response.json();
+  }
+}

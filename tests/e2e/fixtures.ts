@@ -1,0 +1,82 @@
+// What every browser test starts from: a demo server of its own, a fresh browser profile, and
+// helpers that do in a tab what a naive app does (plain fetch and XHR, no refresh logic).
+
+import { test as base, type BrowserContext, type Page } from '@playwright/test';
+import { DemoServer } from './demo-server.ts';
+
+export { expect } from '@playwright/test';
+
+export const test = base.extend<{ demo: DemoServer }>({
+  demo: async ({}, use) => {
+    const demo = await DemoServer.start();
+    await use(demo);
+    await demo.close();
+  },
+});
+
+/** Opens a tab on the smallest adopter page and waits until the broker controls it. */
+export async function openControlledTab(context: BrowserContext, demo: DemoServer, path = 'minimal.html'): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(new URL(path, demo.url).href);
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 15_000 });
+  return page;
+}
+
+export async function openControlledTabs(context: BrowserContext, demo: DemoServer, count: number): Promise<Page[]> {
+  const tabs: Page[] = [];
+  for (let i = 0; i < count; i += 1) tabs.push(await openControlledTab(context, demo));
+  return tabs;
+}
+
+/** Logs in as the app would: the server sets the JWT and CSRF cookies. */
+export async function logIn(page: Page): Promise<void> {
+  const status = await page.evaluate(async () => (await fetch('/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'e2e' }),
+  })).status);
+  if (status !== 200) throw new Error(`login answered ${status}`);
+}
+
+/**
+ * Fires `count` requests at once from a tab, the naive way: GETs with fetch, POSTs with fetch
+ * and a JSON body, PUTs with XHR; the CSRF header read from document.cookie as a flask front end
+ * does. Returns each request's status as the page saw it.
+ */
+export function fireBurst(page: Page, count: number): Promise<number[]> {
+  return page.evaluate(async (n) => {
+    const csrf = () => document.cookie.split('; ').find((c) => c.startsWith('csrf_access_token='))?.slice('csrf_access_token='.length) ?? '';
+    const one = (i: number): Promise<number> => {
+      if (i % 3 === 0) return fetch(`/api/items?n=${i % 7}`).then((r) => r.status);
+      if (i % 3 === 1) {
+        return fetch('/api/echo', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'X-CSRF-TOKEN': csrf() },
+          body: JSON.stringify({ request: i }),
+        }).then((r) => r.status);
+      }
+      return new Promise((resolve) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open('PUT', '/api/echo');
+        xhr.setRequestHeader('X-CSRF-TOKEN', csrf());
+        xhr.onloadend = () => resolve(xhr.status);
+        xhr.send(`xhr body ${i}`);
+      });
+    };
+    return Promise.all(Array.from({ length: n }, (_, i) => one(i)));
+  }, count);
+}
+
+/** Starts recording what the tab hears on BroadcastChannel 'token-broker'. */
+export async function listenToBroker(page: Page): Promise<() => Promise<unknown[]>> {
+  await page.evaluate(() => {
+    const heard: unknown[] = [];
+    (window as unknown as { brokerMessages: unknown[] }).brokerMessages = heard;
+    new BroadcastChannel('token-broker').onmessage = (event) => heard.push(event.data);
+  });
+  return () => page.evaluate(() => (window as unknown as { brokerMessages: unknown[] }).brokerMessages);
+}
+
+export function count(values: readonly number[], wanted: number): number {
+  return values.filter((value) => value === wanted).length;
+}
