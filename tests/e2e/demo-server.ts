@@ -1,7 +1,22 @@
 // The demo backend as the browser tests see it: a real server on a loopback port, driven and
 // read through its own control routes. Its counters are the ground truth of every test.
 
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startDemoServer, type StartDemoServerOptions } from '../../src/server/start.ts';
+
+export interface DemoServerOptions extends Omit<StartDemoServerOptions, 'staticDir'> {
+  /** Extra files served beside the built ones (a test's own config, a page using it). */
+  files?: Record<string, string>;
+}
+
+/** A page like minimal.html whose one tag points at `configPath`. */
+export function adopterPage(configPath: string, extraAttributes = ''): string {
+  return `<!doctype html><html><head><meta charset="utf-8">
+<script src="/token-broker-register.js" data-config="${configPath}"${extraAttributes}></script>
+</head><body><p>adopter of ${configPath}</p></body></html>`;
+}
 
 export interface DemoStats {
   refreshRequests: number;
@@ -34,9 +49,23 @@ export class DemoServer {
     this.#close = close;
   }
 
-  static async start(options: StartDemoServerOptions = {}): Promise<DemoServer> {
-    const running = await startDemoServer({ port: 0, staticDir: 'dist', accessTtlSeconds: 600, ...options });
-    return new DemoServer(running.url, () => running.close());
+  static async start(options: DemoServerOptions = {}): Promise<DemoServer> {
+    const { files, ...serverOptions } = options;
+    let staticDir = 'dist';
+    let cleanUp = () => undefined as void;
+    if (files) {
+      // The built files plus the test's own, in a directory of this test's.
+      staticDir = mkdtempSync(join(tmpdir(), 'token-broker-e2e-'));
+      cpSync('dist', staticDir, { recursive: true });
+      for (const [name, content] of Object.entries(files)) writeFileSync(join(staticDir, name), content);
+      const dir = staticDir;
+      cleanUp = () => rmSync(dir, { recursive: true, force: true });
+    }
+    const running = await startDemoServer({ port: 0, staticDir, accessTtlSeconds: 600, ...serverOptions });
+    return new DemoServer(running.url, async () => {
+      await running.close();
+      cleanUp();
+    });
   }
 
   close(): Promise<void> {

@@ -4,11 +4,15 @@
 import { test as base, type BrowserContext, type Page } from '@playwright/test';
 import { DemoServer } from './demo-server.ts';
 
+export { adopterPage } from './demo-server.ts';
+
 export { expect } from '@playwright/test';
 
-export const test = base.extend<{ demo: DemoServer }>({
-  demo: async ({}, use) => {
-    const demo = await DemoServer.start();
+/** A test that needs its own config files sets them with `test.use({ demoFiles: {...} })`. */
+export const test = base.extend<{ demo: DemoServer; demoFiles: Record<string, string> | undefined }>({
+  demoFiles: [undefined, { option: true }],
+  demo: async ({ demoFiles }, use) => {
+    const demo = await DemoServer.start({ files: demoFiles });
     await use(demo);
     await demo.close();
   },
@@ -41,19 +45,20 @@ export async function logIn(page: Page): Promise<void> {
 /**
  * Fires `count` requests at once from a tab, the naive way: GETs with fetch, POSTs with fetch
  * and a JSON body, PUTs with XHR; the CSRF header read from document.cookie as a flask front end
- * does. Returns each request's status as the page saw it.
+ * does. Returns each request's status as the page saw it (0: the request failed or was aborted).
  */
 export function fireBurst(page: Page, count: number): Promise<number[]> {
   return page.evaluate(async (n) => {
     const csrf = () => document.cookie.split('; ').find((c) => c.startsWith('csrf_access_token='))?.slice('csrf_access_token='.length) ?? '';
     const one = (i: number): Promise<number> => {
-      if (i % 3 === 0) return fetch(`/api/items?n=${i % 7}`).then((r) => r.status);
+      const failed = () => 0;
+      if (i % 3 === 0) return fetch(`/api/items?n=${i % 7}`).then((r) => r.status, failed);
       if (i % 3 === 1) {
         return fetch('/api/echo', {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'X-CSRF-TOKEN': csrf() },
           body: JSON.stringify({ request: i }),
-        }).then((r) => r.status);
+        }).then((r) => r.status, failed);
       }
       return new Promise((resolve) => {
         const xhr = new XMLHttpRequest();

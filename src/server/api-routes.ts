@@ -1,0 +1,106 @@
+// The protected API under /api/: every request is counted, then checked like a flask
+// @jwt_required() view, then answered by a small route made for one kind of test.
+import { createHash } from 'node:crypto';
+import type { Hono } from 'hono';
+import { EXPIRED_MSG, failureResponse, verifyJwtInRequest } from './guard.ts';
+import { type DemoEnv, type DemoState, wait } from './state.ts';
+
+const MAX_ITEMS = 100;
+const DEFAULT_ITEMS = 5;
+const DEFAULT_SLOW_MS = 300;
+const MAX_SLOW_MS = 10_000;
+
+export function registerApiRoutes(api: Hono<DemoEnv>, state: DemoState): void {
+  // Counted around everything else so that guard answers count too.
+  api.use('/api/*', async (c, next) => {
+    const { counters } = state;
+    counters.increment('apiRequests');
+    await next();
+    const { status } = c.res;
+    if (status >= 200 && status < 300) counters.increment('apiSucceeded');
+    if (status === 401) {
+      counters.increment('api401');
+      if (c.get('expiredAnswer')) counters.increment('api401Expired');
+    }
+  });
+
+  // Before the guard: answers "expired" whatever the credentials, so a test can show that a
+  // 401 which a refresh cannot cure causes one refresh and one replay, not a storm.
+  api.all('/api/always-401', (c) => {
+    c.set('expiredAnswer', true);
+    return c.json({ msg: EXPIRED_MSG }, 401);
+  });
+
+  api.use('/api/*', async (c, next) => {
+    const guard = await verifyJwtInRequest(c, state, false);
+    if (!guard.ok) {
+      if (guard.kind === 'expired') c.set('expiredAnswer', true);
+      if (guard.kind === 'missing-csrf' || guard.kind === 'csrf-mismatch') state.counters.increment('csrfFailures');
+      return failureResponse(c, guard);
+    }
+    c.set('claims', guard.claims);
+    await next();
+  });
+
+  api.get('/api/whoami', (c) => c.json({ user: c.get('claims')?.sub ?? null }));
+
+  api.get('/api/items', (c) => {
+    const n = clampInteger(c.req.query('n'), DEFAULT_ITEMS, 0, MAX_ITEMS);
+    const items = Array.from({ length: n }, (_, index) => ({ id: index + 1, name: `Item ${index + 1}` }));
+    return c.json({ items });
+  });
+
+  // The raw body's bytes, hashed: lets a test prove that a replayed request carried the same body.
+  api.all('/api/echo', async (c) => {
+    const body = new Uint8Array(await c.req.arrayBuffer()) as Uint8Array<ArrayBuffer>;
+    const contentType = c.req.header('content-type') ?? null;
+    return c.json({
+      method: c.req.method,
+      contentType,
+      length: body.byteLength,
+      sha256: sha256Hex(body),
+      // A multipart boundary differs from one FormData serialization to the next: compare parts.
+      ...(contentType?.startsWith('multipart/form-data') ? { parts: await describeParts(body, contentType) } : {}),
+    });
+  });
+
+  api.get('/api/slow', async (c) => {
+    const ms = clampInteger(c.req.query('ms'), DEFAULT_SLOW_MS, 0, MAX_SLOW_MS);
+    await wait(ms, state.shutdownSignal, c.req.raw.signal);
+    return c.json({ ok: true });
+  });
+
+  api.all('/api/*', (c) => c.json({ msg: 'Not Found' }, 404));
+}
+
+function clampInteger(raw: string | undefined, fallback: number, min: number, max: number): number {
+  const parsed = raw === undefined ? Number.NaN : Number.parseInt(raw, 10);
+  if (Number.isNaN(parsed)) return fallback;
+  return Math.min(max, Math.max(min, parsed));
+}
+
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+interface PartSummary {
+  name: string;
+  filename?: string;
+  size: number;
+  sha256: string;
+}
+
+async function describeParts(body: Uint8Array<ArrayBuffer>, contentType: string): Promise<PartSummary[] | null> {
+  let form: FormData;
+  try {
+    form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    return null;
+  }
+  const parts: PartSummary[] = [];
+  for (const [name, value] of form.entries()) {
+    const bytes = typeof value === 'string' ? new TextEncoder().encode(value) : new Uint8Array(await value.arrayBuffer());
+    parts.push({ name, ...(typeof value === 'string' ? {} : { filename: value.name }), size: bytes.byteLength, sha256: sha256Hex(bytes) });
+  }
+  return parts;
+}
