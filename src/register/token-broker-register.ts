@@ -1,7 +1,10 @@
 // dist/token-broker-register.js: the one tag an app adds.
 //   <script src="/token-broker-register.js" data-config="/token-broker.json"></script>
-// It registers the worker with its config URL and does nothing else to the page; where service
-// workers are unavailable (an old browser, a non-secure origin) it does nothing at all.
+// It registers the worker with its config URL and answers the worker's questions about
+// script-readable cookies (see src/sw/page-cookie-reader.ts); it does nothing else to the page.
+// Where service workers are unavailable (an old browser, a non-secure origin) it does nothing.
+
+import { READ_COOKIES_MESSAGE } from '../sw/page-cookie-reader.ts';
 
 const DEFAULT_WORKER_URL = '/token-broker-sw.js';
 const DEFAULT_SCOPE = '/';
@@ -18,8 +21,26 @@ function registerTokenBroker(script: HTMLOrSVGScriptElement | null): void {
   // validated like any update.
   const configUrl = new URL(config, location.href);
   workerUrl.searchParams.set('config', configUrl.pathname + configUrl.search);
+  answerCookieQuestions(workerUrl.pathname);
   navigator.serviceWorker.register(workerUrl.href, { scope }).catch((error: unknown) => {
     console.error(`token-broker: could not register ${workerUrl.pathname}: ${error instanceof Error ? error.message : String(error)}`);
+  });
+}
+
+/** Answers only our own worker, only with the cookies it names: what document.cookie shows anyway. */
+function answerCookieQuestions(workerPath: string): void {
+  navigator.serviceWorker.addEventListener('message', (event: MessageEvent<unknown>) => {
+    const question = event.data as { type?: unknown; names?: unknown } | null;
+    if (question?.type !== READ_COOKIES_MESSAGE || !Array.isArray(question.names)) return;
+    const source = event.source;
+    if (!(source instanceof ServiceWorker) || new URL(source.scriptURL).pathname !== workerPath) return;
+    const jar = new Map(document.cookie.split('; ').map((pair) => {
+      const separator = pair.indexOf('=');
+      return [pair.slice(0, separator), pair.slice(separator + 1)] as const;
+    }));
+    const values = Object.fromEntries(question.names.filter((name): name is string => typeof name === 'string')
+      .map((name) => [name, jar.get(name) ?? null]));
+    event.ports[0]?.postMessage({ values });
   });
 }
 

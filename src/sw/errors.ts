@@ -6,8 +6,6 @@ const messages = {
     `token-broker: the config is invalid, the broker will not install:\n  - ${d.problems.join('\n  - ')}`,
   'config-unavailable': (d: { url: string; reason: string }) =>
     `token-broker: could not load the config from ${d.url}: ${d.reason}`,
-  'cookie-store-unavailable': () =>
-    'token-broker: this browser has no Cookie Store API in service workers, and the config reads headers from cookies',
   'refresh-timeout': (d: { timeoutMs: number }) =>
     `token-broker: the refresh did not finish within ${d.timeoutMs} ms`,
 } as const;

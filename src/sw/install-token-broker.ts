@@ -3,10 +3,9 @@
 
 import { Route, type Router } from 'workbox-routing';
 import type { HTTPMethod } from 'workbox-routing/utils/constants.js';
-import type { HeaderValue, TokenBrokerConfig } from './config.ts';
+import type { TokenBrokerConfig } from './config.ts';
 import { CookieCredentials, type CookieReader } from './cookie-credentials.ts';
 import type { CredentialSource } from './credential-source.ts';
-import { TokenBrokerError } from './errors.ts';
 import { type GenerationStore } from './generation-store.ts';
 import { RefreshCoordinator } from './refresh-coordinator.ts';
 import { NoRefreshLock, WebRefreshLock } from './refresh-lock.ts';
@@ -18,7 +17,7 @@ const METHODS: readonly HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', '
 
 export interface BrokerEnvironment {
   readonly store: GenerationStore;
-  readonly cookies?: CookieReader;
+  readonly cookies: CookieReader;
   readonly locks?: LockManager;
   readonly announce?: TabAnnouncer;
   readonly fetch?: typeof fetch;
@@ -47,8 +46,5 @@ export function installTokenBroker(router: Router, broker: TokenBroker): void {
 }
 
 function createCredentialSource(config: TokenBrokerConfig, env: BrokerEnvironment): CredentialSource {
-  const readsCookies = [...Object.values(config.headers), ...Object.values(config.refresh.headers)]
-    .some((value: HeaderValue) => typeof value !== 'string');
-  if (readsCookies && !env.cookies) throw new TokenBrokerError('cookie-store-unavailable', undefined);
-  return new CookieCredentials(config, env.cookies ?? { get: async () => null }, env.fetch);
+  return new CookieCredentials(config, env.cookies, env.fetch);
 }

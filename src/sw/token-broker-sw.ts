@@ -6,18 +6,24 @@ import { Router } from 'workbox-routing';
 import type { TokenBrokerConfig } from './config.ts';
 import { configUrlOf, fetchConfig, loadSavedConfig, saveConfig } from './config-source.ts';
 import type { CookieReader } from './cookie-credentials.ts';
+import { CookieReaderWithFallback, PageCookieReader } from './page-cookie-reader.ts';
 import { IdbGenerationStore, openBrokerDatabase } from './generation-store.ts';
 import { createTokenBroker, installTokenBroker, type BrokerEnvironment } from './install-token-broker.ts';
 
-declare const self: ServiceWorkerGlobalScope & { cookieStore?: CookieReader };
+declare const self: ServiceWorkerGlobalScope & { cookieStore?: CookieReader & { getAll(): Promise<unknown[]> } };
 
 const database = openBrokerDatabase();
 const environment: BrokerEnvironment = {
   store: new IdbGenerationStore(database),
-  cookies: self.cookieStore,
+  cookies: cookieReader(),
   locks: self.navigator.locks,
 };
 const workerOrigin = self.location.origin;
+
+function cookieReader(): CookieReader {
+  const fromPages = new PageCookieReader({ windows: () => self.clients.matchAll({ type: 'window' }) });
+  return self.cookieStore ? new CookieReaderWithFallback(self.cookieStore, fromPages) : fromPages;
+}
 
 let router: Router | undefined;
 // A restarted worker reads its config from IndexedDB; until then, fetch events wait for it.
