@@ -33,9 +33,7 @@ export class CookieCredentials implements CredentialSource {
     await this.#setHeaders(headers, this.#config.refresh.headers);
     let response: Response;
     try {
-      // keepalive: if this worker is stopped mid-refresh, the browser still finishes the request and
-      // stores the rotated cookies, instead of losing a refresh the server has already counted.
-      response = await this.#fetch(url, { method, headers, credentials, cache: 'no-store', redirect: 'error', keepalive: true, signal });
+      response = await this.#fetch(url, { method, headers, credentials, cache: 'no-store', redirect: 'error', signal });
     } catch (error) {
       return { kind: 'failed', reason: signal.aborted ? 'timeout' : `network error (${errorName(error)})` };
     }

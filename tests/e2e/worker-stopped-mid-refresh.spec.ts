@@ -37,7 +37,7 @@ test('a worker stopped in the middle of a refresh leaves no stuck lock: the next
 });
 
 // With rotation, the answer that carried the rotated refresh token died with the worker (Chromium
-// does not finish it, keepalive or not, measured here), and the server had already spent the old
+// does not finish it, measured here, not even with keepalive), and the server had already spent the old
 // token: the next refresh is a reuse and a careful server ends the session. No client can avoid
 // that; what the broker guarantees is that the lock is free, nothing hangs, and the tabs are told.
 test('a worker stopped mid-refresh under rotation: the lock is free, nothing hangs, and the tabs hear the session end', async ({ context, demo }) => {
