@@ -1,10 +1,11 @@
 // dist/token-broker-register.js: the one tag an app adds.
 //   <script src="/token-broker-register.js" data-config="/token-broker.json"></script>
-// It registers the worker with its config URL and answers the worker's questions about
-// script-readable cookies (see src/sw/page-cookie-reader.ts); it does nothing else to the page.
+// It registers the worker with its config URL, asks an already active worker to take a page that
+// loaded without it (a shift-reload), and answers the worker's questions about script-readable
+// cookies (see src/sw/page-cookie-reader.ts); it does nothing else to the page.
 // Where service workers are unavailable (an old browser, a non-secure origin) it does nothing.
 
-import { READ_COOKIES_MESSAGE } from '../sw/page-cookie-reader.ts';
+import { CLAIM_MESSAGE, READ_COOKIES_MESSAGE } from '../sw/page-protocol.ts';
 
 const DEFAULT_WORKER_URL = '/token-broker-sw.js';
 const DEFAULT_SCOPE = '/';
@@ -22,7 +23,11 @@ function registerTokenBroker(script: HTMLOrSVGScriptElement | null): void {
   const configUrl = new URL(config, location.href);
   workerUrl.searchParams.set('config', configUrl.pathname + configUrl.search);
   answerCookieQuestions(workerUrl.pathname);
-  navigator.serviceWorker.register(workerUrl.href, { scope }).catch((error: unknown) => {
+  navigator.serviceWorker.register(workerUrl.href, { scope }).then((registration) => {
+    // A first install claims every tab when it activates. A page loaded past an active worker
+    // (shift-reload) stays uncontrolled until its next navigation unless it asks.
+    if (!navigator.serviceWorker.controller) registration.active?.postMessage({ type: CLAIM_MESSAGE });
+  }).catch((error: unknown) => {
     console.error(`token-broker: could not register ${workerUrl.pathname}: ${error instanceof Error ? error.message : String(error)}`);
   });
 }

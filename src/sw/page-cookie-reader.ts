@@ -5,8 +5,7 @@
 // from document.cookie, which is exactly what the page itself could read.
 
 import type { CookieReader } from './cookie-credentials.ts';
-
-export const READ_COOKIES_MESSAGE = 'token-broker:read-cookies';
+import { READ_COOKIES_MESSAGE } from './page-protocol.ts';
 const PAGE_ANSWER_TIMEOUT_MS = 500;
 
 export interface CookieQuestion {

@@ -7,6 +7,7 @@ import type { TokenBrokerConfig } from './config.ts';
 import { configUrlOf, fetchConfig, loadSavedConfig, saveConfig } from './config-source.ts';
 import type { CookieReader } from './cookie-credentials.ts';
 import { CookieReaderWithFallback, PageCookieReader } from './page-cookie-reader.ts';
+import { CLAIM_MESSAGE } from './page-protocol.ts';
 import { IdbGenerationStore, openBrokerDatabase } from './generation-store.ts';
 import { createTokenBroker, installTokenBroker, type BrokerEnvironment } from './install-token-broker.ts';
 
@@ -68,6 +69,11 @@ self.addEventListener('install', (event) => {
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(self.clients.claim());
+});
+
+self.addEventListener('message', (event) => {
+  const data = event.data as { type?: unknown } | null;
+  if (data?.type === CLAIM_MESSAGE) event.waitUntil(self.clients.claim());
 });
 
 self.addEventListener('fetch', (event) => {

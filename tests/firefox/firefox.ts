@@ -1,0 +1,130 @@
+// What every Firefox test starts from: Firefox ESR driven by puppeteer-core over WebDriver BiDi
+// (Playwright cannot drive Debian's firefox-esr, see ENVIRONMENT.md), a fresh browser with a fresh
+// profile per test, the demo server of tests/e2e, and the tab helpers of tests/e2e/fixtures.ts
+// redone for puppeteer: the same naive app behaviour, so that both browsers face the same scenarios.
+
+import { existsSync } from 'node:fs';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { DemoServer, type DemoServerOptions } from '../e2e/demo-server.ts';
+
+export { adopterPage, DemoServer } from '../e2e/demo-server.ts';
+
+const DEFAULT_FIREFOX_PATH = '/usr/bin/firefox-esr';
+const CONTROL_TIMEOUT_MS = 15_000;
+
+/** The Firefox to drive, or undefined when there is none (the runner then skips). */
+export function findFirefox(): string | undefined {
+  const candidate = process.env.FIREFOX_PATH ?? DEFAULT_FIREFOX_PATH;
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+export interface FirefoxRun {
+  readonly browser: Browser;
+  readonly demo: DemoServer;
+  /** Everything the pages (and, where Firefox forwards them, workers) wrote to the console. */
+  readonly consoleLines: string[];
+}
+
+/**
+ * Starts a demo server and a fresh Firefox (a new temporary profile: its own service worker
+ * registrations, cookies, IndexedDB), runs `body`, and always closes both.
+ */
+export async function withFirefox(options: DemoServerOptions, body: (run: FirefoxRun) => Promise<void>): Promise<void> {
+  const executablePath = findFirefox();
+  if (!executablePath) throw new Error('no Firefox: set FIREFOX_PATH or install firefox-esr');
+  const demo = await DemoServer.start(options);
+  let browser: Browser | undefined;
+  try {
+    browser = await puppeteer.launch({ browser: 'firefox', executablePath, headless: true });
+    await body({ browser, demo, consoleLines: [] });
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await demo.close();
+  }
+}
+
+/** Opens a tab on an adopter page and waits until the broker controls it. */
+export async function openControlledTab(run: FirefoxRun, path = 'minimal.html'): Promise<Page> {
+  const page = await openTab(run, path);
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, { timeout: CONTROL_TIMEOUT_MS });
+  return page;
+}
+
+/** Opens a tab and records its console lines into `run.consoleLines`. */
+export async function openTab(run: FirefoxRun, path: string): Promise<Page> {
+  const page = await run.browser.newPage();
+  page.on('console', (message) => run.consoleLines.push(message.text()));
+  await page.goto(new URL(path, run.demo.url).href);
+  return page;
+}
+
+export async function openControlledTabs(run: FirefoxRun, count: number, path = 'minimal.html'): Promise<Page[]> {
+  const tabs: Page[] = [];
+  for (let i = 0; i < count; i += 1) tabs.push(await openControlledTab(run, path));
+  return tabs;
+}
+
+/** Logs in as the app would: the server sets the JWT and CSRF cookies. */
+export async function logIn(page: Page): Promise<void> {
+  const status = await page.evaluate(async () => (await fetch('/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'firefox' }),
+  })).status);
+  if (status !== 200) throw new Error(`login answered ${status}`);
+}
+
+/**
+ * Fires `count` requests at once from a tab, the naive way (as tests/e2e/fixtures.ts does): GETs
+ * with fetch, POSTs with fetch and a JSON body, PUTs with XHR, the CSRF header read from
+ * document.cookie. Returns each request's status as the page saw it (0: failed or aborted).
+ */
+export function fireBurst(page: Page, count: number): Promise<number[]> {
+  return page.evaluate(async (n: number) => {
+    const csrf = () => document.cookie.split('; ').find((c) => c.startsWith('csrf_access_token='))?.slice('csrf_access_token='.length) ?? '';
+    const one = (i: number): Promise<number> => {
+      const failed = () => 0;
+      if (i % 3 === 0) return fetch(`/api/items?n=${i % 7}`).then((r) => r.status, failed);
+      if (i % 3 === 1) {
+        return fetch('/api/echo', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'X-CSRF-TOKEN': csrf() },
+          body: JSON.stringify({ request: i }),
+        }).then((r) => r.status, failed);
+      }
+      return new Promise<number>((resolve) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open('PUT', '/api/echo');
+        xhr.setRequestHeader('X-CSRF-TOKEN', csrf());
+        xhr.onloadend = () => resolve(xhr.status);
+        xhr.send(`xhr body ${i}`);
+      });
+    };
+    return Promise.all(Array.from({ length: n }, (_, i) => one(i)));
+  }, count);
+}
+
+/** Starts recording what the tab hears on BroadcastChannel 'token-broker'; call the result to read it. */
+export async function listenToBroker(page: Page): Promise<() => Promise<unknown[]>> {
+  await page.evaluate(() => {
+    const heard: unknown[] = [];
+    (window as unknown as { brokerMessages: unknown[] }).brokerMessages = heard;
+    new BroadcastChannel('token-broker').onmessage = (event) => heard.push(event.data);
+  });
+  return () => page.evaluate(() => (window as unknown as { brokerMessages: unknown[] }).brokerMessages);
+}
+
+/** Polls `read` until `done` says yes or `timeoutMs` passes; returns the last value read. */
+export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await read();
+  }
+  return value;
+}
+
+export function count(values: readonly number[], wanted: number): number {
+  return values.filter((value) => value === wanted).length;
+}
