@@ -15,14 +15,21 @@ export const BROKER_SWITCH_COOKIE = 'demo_broker';
 
 const BASE = { path: '/', sameSite: 'Lax' } as const;
 
-export function setAccessCookies(c: Context, token: IssuedToken): void {
-  setCookie(c, ACCESS_COOKIE, token.jwt, { ...BASE, httpOnly: true });
-  setCookie(c, ACCESS_CSRF_COOKIE, token.csrf, BASE);
+/**
+ * `maxAgeSeconds` undefined: session cookies (JWT_SESSION_COOKIE = True, flask's default).
+ * A number: JWT_SESSION_COOKIE = False, where flask gives each cookie the token's lifetime, which
+ * is what lets a service worker read the access token's expiry from the CSRF cookie.
+ */
+export function setAccessCookies(c: Context, token: IssuedToken, maxAgeSeconds?: number): void {
+  const lifetime = maxAgeSeconds === undefined ? {} : { maxAge: maxAgeSeconds };
+  setCookie(c, ACCESS_COOKIE, token.jwt, { ...BASE, ...lifetime, httpOnly: true });
+  setCookie(c, ACCESS_CSRF_COOKIE, token.csrf, { ...BASE, ...lifetime });
 }
 
-export function setRefreshCookies(c: Context, token: IssuedToken): void {
-  setCookie(c, REFRESH_COOKIE, token.jwt, { ...BASE, httpOnly: true });
-  setCookie(c, REFRESH_CSRF_COOKIE, token.csrf, BASE);
+export function setRefreshCookies(c: Context, token: IssuedToken, maxAgeSeconds?: number): void {
+  const lifetime = maxAgeSeconds === undefined ? {} : { maxAge: maxAgeSeconds };
+  setCookie(c, REFRESH_COOKIE, token.jwt, { ...BASE, ...lifetime, httpOnly: true });
+  setCookie(c, REFRESH_CSRF_COOKIE, token.csrf, { ...BASE, ...lifetime });
 }
 
 /** unset_jwt_cookies: empty values that expire at once. */

@@ -12,6 +12,8 @@ export interface DemoOptions {
   rotation: boolean;
   /** A spent refresh token presented again revokes its whole session. */
   reuseDetection: boolean;
+  /** flask's JWT_SESSION_COOKIE: true (the default) sets cookies without Max-Age; false gives them the tokens' lifetimes. */
+  sessionCookies: boolean;
   /** Delay added to a normal refresh answer, after the tokens were already rotated. */
   refreshDelayMs: number;
   refreshBehavior: RefreshBehavior;
@@ -29,6 +31,7 @@ export function resolveOptions(input: Partial<DemoOptions> = {}): DemoOptions {
     refreshTtlSeconds: DEFAULT_REFRESH_TTL_SECONDS,
     rotation: true,
     reuseDetection: true,
+    sessionCookies: true,
     refreshDelayMs: 0,
     refreshBehavior: 'normal',
   };
@@ -57,6 +60,7 @@ export function applyOptionChanges(current: DemoOptions, changes: unknown): Opti
         break;
       case 'rotation':
       case 'reuseDetection':
+      case 'sessionCookies':
         if (typeof value !== 'boolean') return { ok: false, error: `${key} must be true or false` };
         next[key] = value;
         break;

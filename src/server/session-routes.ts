@@ -26,8 +26,8 @@ export function registerSessionRoutes(app: Hono<DemoEnv>, state: DemoState): voi
       family,
       ttlSeconds: state.options.refreshTtlSeconds,
     });
-    setAccessCookies(c, access);
-    setRefreshCookies(c, refresh);
+    setAccessCookies(c, access, accessCookieMaxAge(state));
+    setRefreshCookies(c, refresh, refreshCookieMaxAge(state));
     return c.json({ login: true, user: username });
   });
 
@@ -72,7 +72,7 @@ async function refresh(c: Context<DemoEnv>, state: DemoState): Promise<Response>
     ttlSeconds: options.accessTtlSeconds,
     epoch: state.accessEpoch,
   });
-  setAccessCookies(c, access);
+  setAccessCookies(c, access, accessCookieMaxAge(state));
   if (options.rotation) {
     state.sessions.markSpent(presented.jti);
     const next = await state.signer.issue({
@@ -81,7 +81,7 @@ async function refresh(c: Context<DemoEnv>, state: DemoState): Promise<Response>
       family: presented.fam,
       ttlSeconds: options.refreshTtlSeconds,
     });
-    setRefreshCookies(c, next);
+    setRefreshCookies(c, next, refreshCookieMaxAge(state));
   }
 
   if (options.refreshBehavior === 'hang') return hang(c, state);
@@ -111,4 +111,12 @@ async function readUsername(c: Context<DemoEnv>): Promise<string> {
   if (typeof username !== 'string') return DEFAULT_USERNAME;
   const trimmed = username.trim().slice(0, MAX_USERNAME_LENGTH);
   return trimmed === '' ? DEFAULT_USERNAME : trimmed;
+}
+
+function accessCookieMaxAge(state: DemoState): number | undefined {
+  return state.options.sessionCookies ? undefined : state.options.accessTtlSeconds;
+}
+
+function refreshCookieMaxAge(state: DemoState): number | undefined {
+  return state.options.sessionCookies ? undefined : state.options.refreshTtlSeconds;
 }

@@ -32,6 +32,21 @@ export interface TokenBrokerOptions {
   cooldownMs?: number;
   /** Request bodies up to this size are kept for a replay; larger ones are sent once. @default 10485760 */
   maxReplayBodyBytes?: number;
+  /** Which answers mean "the access token expired": only those start a refresh and a replay;
+   * any other answer goes back to the page as it came. @default { "status": [401] } */
+  expiredWhen?: {
+    /** @default [401] */
+    status?: number[];
+    /** The answer's JSON body must hold one of `values` at its top-level key `name`. */
+    jsonField?: { name: string; values: string[] };
+    /** The answer's WWW-Authenticate header must contain this text, e.g. 'error="invalid_token"'. */
+    wwwAuthenticate?: string;
+  };
+  /** A script-readable cookie that expires with the access token: when its expiry is known, a
+   * request made less than `refreshAheadMs` before it refreshes first, and meets no 401. */
+  accessExpiry?: { cookie: string };
+  /** @default 2000 */
+  refreshAheadMs?: number;
 }
 
 export const DEFAULT_REFRESH_METHOD = 'POST';
@@ -39,6 +54,8 @@ export const DEFAULT_REFRESH_CREDENTIALS: RequestCredentials = 'same-origin';
 export const DEFAULT_REFRESH_TIMEOUT_MS = 10_000;
 export const DEFAULT_COOLDOWN_MS = 3_000;
 export const DEFAULT_MAX_REPLAY_BODY_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_EXPIRED_STATUS: readonly number[] = [401];
+export const DEFAULT_REFRESH_AHEAD_MS = 2_000;
 
 /** An API prefix resolved against the worker's origin. */
 export interface ApiPrefix {
@@ -58,9 +75,18 @@ export interface TokenBrokerConfig {
   readonly refreshTimeoutMs: number;
   readonly cooldownMs: number;
   readonly maxReplayBodyBytes: number;
+  readonly expiredWhen: {
+    readonly status: readonly number[];
+    readonly jsonField?: { readonly name: string; readonly values: readonly string[] };
+    readonly wwwAuthenticate?: string;
+  };
+  readonly accessExpiry?: { readonly cookie: string };
+  readonly refreshAheadMs: number;
 }
 
-const TOP_LEVEL_KEYS = ['preset', 'api', 'refresh', 'headers', 'refreshTimeoutMs', 'cooldownMs', 'maxReplayBodyBytes'];
+const TOP_LEVEL_KEYS = ['preset', 'api', 'refresh', 'headers', 'refreshTimeoutMs', 'cooldownMs', 'maxReplayBodyBytes',
+  'expiredWhen', 'accessExpiry', 'refreshAheadMs'];
+const EXPIRED_WHEN_KEYS = ['status', 'jsonField', 'wwwAuthenticate'];
 const REFRESH_KEYS = ['url', 'method', 'headers', 'credentials'];
 const REFRESH_METHODS = ['POST', 'GET', 'PUT', 'PATCH'];
 const CREDENTIALS_MODES = ['omit', 'same-origin', 'include'];
@@ -137,6 +163,25 @@ export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerCo
   const refreshTimeoutMs = parseDuration(raw.refreshTimeoutMs, 'refreshTimeoutMs', DEFAULT_REFRESH_TIMEOUT_MS, problem);
   const cooldownMs = parseDuration(raw.cooldownMs, 'cooldownMs', DEFAULT_COOLDOWN_MS, problem);
   const maxReplayBodyBytes = parseDuration(raw.maxReplayBodyBytes, 'maxReplayBodyBytes', DEFAULT_MAX_REPLAY_BODY_BYTES, problem);
+  const refreshAheadMs = parseDuration(raw.refreshAheadMs, 'refreshAheadMs', DEFAULT_REFRESH_AHEAD_MS, problem);
+  const expiredWhen = raw.expiredWhen === undefined
+    ? preset?.expiredWhen ?? { status: DEFAULT_EXPIRED_STATUS }
+    : parseExpiredWhen(raw.expiredWhen, problem);
+  let accessExpiry: TokenBrokerConfig['accessExpiry'] = preset?.accessExpiry;
+  if (raw.accessExpiry !== undefined) {
+    const expiry = raw.accessExpiry;
+    if (isPlainObject(expiry) && typeof expiry.cookie === 'string' && expiry.cookie !== '' && Object.keys(expiry).length === 1) {
+      accessExpiry = { cookie: expiry.cookie };
+    } else {
+      problem('accessExpiry', `must be { "cookie": NAME }; got ${describe(expiry)}`);
+    }
+  }
+
+  for (const prefix of api) {
+    if (refreshUrl !== '' && refreshUrl.startsWith(prefix.origin + prefix.pathPrefix)) {
+      problem('refresh.url', `must not be inside an "api" prefix (${prefix.origin}${prefix.pathPrefix}): the broker would hold the refresh behind itself`);
+    }
+  }
 
   if (problems.length > 0) throw new TokenBrokerError('invalid-config', { problems });
 
@@ -147,7 +192,42 @@ export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerCo
     refreshTimeoutMs,
     cooldownMs,
     maxReplayBodyBytes,
+    expiredWhen,
+    ...(accessExpiry ? { accessExpiry } : {}),
+    refreshAheadMs,
   });
+}
+
+function parseExpiredWhen(value: unknown, problem: Report): TokenBrokerConfig['expiredWhen'] {
+  if (!isPlainObject(value)) {
+    problem('expiredWhen', `must be an object with "status", "jsonField" or "wwwAuthenticate"; got ${describe(value)}`);
+    return { status: DEFAULT_EXPIRED_STATUS };
+  }
+  reportUnknownKeys(value, EXPIRED_WHEN_KEYS, 'expiredWhen.', problem);
+  let status: readonly number[] = DEFAULT_EXPIRED_STATUS;
+  if (value.status !== undefined) {
+    if (Array.isArray(value.status) && value.status.length > 0 &&
+      value.status.every((code: unknown) => Number.isInteger(code) && (code as number) >= 400 && (code as number) <= 499)) {
+      status = value.status as number[];
+    } else {
+      problem('expiredWhen.status', `must be a non-empty array of 4xx status codes; got ${describe(value.status)}`);
+    }
+  }
+  const result: { status: readonly number[]; jsonField?: { name: string; values: string[] }; wwwAuthenticate?: string } = { status };
+  if (value.jsonField !== undefined) {
+    const field = value.jsonField;
+    if (isPlainObject(field) && typeof field.name === 'string' && field.name !== '' && Array.isArray(field.values) &&
+      field.values.length > 0 && field.values.every((v: unknown) => typeof v === 'string') && Object.keys(field).length === 2) {
+      result.jsonField = { name: field.name, values: field.values as string[] };
+    } else {
+      problem('expiredWhen.jsonField', `must be { "name": KEY, "values": [TEXT, ...] }; got ${describe(field)}`);
+    }
+  }
+  if (value.wwwAuthenticate !== undefined) {
+    if (typeof value.wwwAuthenticate === 'string' && value.wwwAuthenticate !== '') result.wwwAuthenticate = value.wwwAuthenticate;
+    else problem('expiredWhen.wwwAuthenticate', `must be a non-empty string; got ${describe(value.wwwAuthenticate)}`);
+  }
+  return result;
 }
 
 type Report = (key: string, what: string) => void;

@@ -3,6 +3,7 @@
 
 import { Route, type Router } from 'workbox-routing';
 import type { HTTPMethod } from 'workbox-routing/utils/constants.js';
+import { CookieAccessExpiry, type CookieExpiryReader } from './access-expiry.ts';
 import type { TokenBrokerConfig } from './config.ts';
 import { CookieCredentials, type CookieReader } from './cookie-credentials.ts';
 import type { CredentialSource } from './credential-source.ts';
@@ -18,6 +19,8 @@ const METHODS: readonly HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', '
 export interface BrokerEnvironment {
   readonly store: GenerationStore;
   readonly cookies: CookieReader;
+  /** The Cookie Store API itself, where there is one: the only source of cookie expiries. */
+  readonly cookieExpiries?: CookieExpiryReader;
   readonly locks?: LockManager;
   readonly announce?: TabAnnouncer;
   readonly fetch?: typeof fetch;
@@ -35,7 +38,10 @@ export async function createTokenBroker(config: TokenBrokerConfig, env: BrokerEn
     cooldownMs: config.cooldownMs,
   });
   await coordinator.load();
-  return new TokenBroker({ config, credentials, coordinator, fetch: env.fetch });
+  const accessExpiry = config.accessExpiry && env.cookieExpiries
+    ? new CookieAccessExpiry(env.cookieExpiries, config.accessExpiry.cookie)
+    : undefined;
+  return new TokenBroker({ config, credentials, coordinator, accessExpiry, fetch: env.fetch });
 }
 
 /** Routes the broker's requests, every method, through `router`. */

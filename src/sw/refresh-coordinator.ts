@@ -64,8 +64,8 @@ export class RefreshCoordinator {
     while (this.#inFlight) await this.#inFlight.outcome;
   }
 
-  /** A request stamped with `stampedGeneration` came back 401: what now? */
-  refreshAfter401(stampedGeneration: number): Promise<RefreshOutcome> {
+  /** Credentials of `stampedGeneration` are expired (a 401 said so, or their expiry is near): refresh once. */
+  refreshFrom(stampedGeneration: number): Promise<RefreshOutcome> {
     if (this.#current.generation > stampedGeneration) {
       return Promise.resolve({ kind: 'refreshed', generation: this.#current.generation });
     }

@@ -3,9 +3,11 @@
 // answers goes back to the page, and so does anything that is not a refresh-worthy 401.
 
 import { untilAborted } from './abortable.ts';
+import type { AccessExpiry } from './access-expiry.ts';
 import type { TokenBrokerConfig } from './config.ts';
 import type { CredentialSource } from './credential-source.ts';
 import type { RefreshCoordinator } from './refresh-coordinator.ts';
+import { isExpiredAnswer } from './expiry-detector.ts';
 import { captureRequest, type ReplayableRequest } from './replayable-request.ts';
 import { isBrokered } from './request-matcher.ts';
 
@@ -13,6 +15,8 @@ export interface TokenBrokerOptions {
   readonly config: TokenBrokerConfig;
   readonly credentials: CredentialSource;
   readonly coordinator: RefreshCoordinator;
+  /** Where the access token's expiry can be read, if anywhere: lets the broker refresh ahead. */
+  readonly accessExpiry?: AccessExpiry;
   readonly fetch?: typeof fetch;
 }
 
@@ -26,12 +30,14 @@ export class TokenBroker {
   readonly #config: TokenBrokerConfig;
   readonly #credentials: CredentialSource;
   readonly #coordinator: RefreshCoordinator;
+  readonly #accessExpiry: AccessExpiry | undefined;
   readonly #fetch: typeof fetch;
 
   constructor(options: TokenBrokerOptions) {
     this.#config = options.config;
     this.#credentials = options.credentials;
     this.#coordinator = options.coordinator;
+    this.#accessExpiry = options.accessExpiry;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
@@ -41,13 +47,16 @@ export class TokenBroker {
 
   async handle(request: Request): Promise<Response> {
     const captured = await captureRequest(request, this.#config.maxReplayBodyBytes);
-    // No request goes out with credentials known to be dead.
+    // No request goes out with credentials known to be dead, or about to die.
+    if (await this.#accessExpiry?.isDue(this.#config.refreshAheadMs)) {
+      await untilAborted(request.signal, this.#coordinator.refreshFrom(this.#coordinator.generation));
+    }
     await untilAborted(request.signal, this.#coordinator.idle());
 
     const first = await this.#send(captured);
-    if (first.response.status !== 401 || !captured.replayable) return first.response;
+    if (!captured.replayable || !(await isExpiredAnswer(first.response, this.#config.expiredWhen))) return first.response;
 
-    const outcome = await untilAborted(request.signal, this.#coordinator.refreshAfter401(first.generation));
+    const outcome = await untilAborted(request.signal, this.#coordinator.refreshFrom(first.generation));
     if (outcome.kind !== 'refreshed') return first.response;
 
     // The 401's body is not needed any more; free its connection before the replay.

@@ -38,6 +38,8 @@ export interface DemoControl {
   reuseDetection?: boolean;
   refreshDelayMs?: number;
   refreshBehavior?: 'normal' | 'error-500' | 'refuse-401' | 'hang';
+  /** flask's JWT_SESSION_COOKIE; false gives the cookies the tokens' lifetimes as Max-Age. */
+  sessionCookies?: boolean;
 }
 
 export class DemoServer {

@@ -33,6 +33,8 @@ describe('resolveConfig', () => {
       refreshTimeoutMs: 10_000,
       cooldownMs: 3_000,
       maxReplayBodyBytes: 10 * 1024 * 1024,
+      expiredWhen: { status: [401] },
+      refreshAheadMs: 2_000,
     });
     expect(Object.isFrozen(config.refresh.headers)).toBe(true);
   });
@@ -47,6 +49,11 @@ describe('resolveConfig', () => {
     expect(config.refresh.method).toBe('POST');
     expect(config.refresh.headers).toEqual({ 'X-CSRF-TOKEN': { cookie: 'csrf_refresh_token' }, 'X-Extra': 'yes' });
     expect(config.headers).toEqual({ 'X-CSRF-TOKEN': { cookie: 'my_csrf' } });
+    expect(config.expiredWhen).toEqual({
+      status: [401],
+      jsonField: { name: 'msg', values: ['Token has expired', 'Missing cookie "access_token_cookie"'] },
+    });
+    expect(config.accessExpiry).toEqual({ cookie: 'csrf_access_token' });
     expect(config.api).toEqual([
       { origin: ORIGIN, pathPrefix: '/api/' },
       { origin: 'https://api.example', pathPrefix: '/v1/' },
@@ -64,7 +71,7 @@ describe('resolveConfig', () => {
       maxReplayBodyBytes: 1.5,
       extra: true,
     })).toEqual([
-      '"extra" is not a known key (known: preset, api, refresh, headers, refreshTimeoutMs, cooldownMs, maxReplayBodyBytes)',
+      '"extra" is not a known key (known: preset, api, refresh, headers, refreshTimeoutMs, cooldownMs, maxReplayBodyBytes, expiredWhen, accessExpiry, refreshAheadMs)',
       '"preset" must be one of "flask-jwt-extended"; got "django"',
       '"api[0]" must be a path starting with "/" or an absolute http(s) URL; got "api/"',
       '"api[1]" must be a path starting with "/" or an absolute http(s) URL; got number 42',
@@ -91,6 +98,33 @@ describe('resolveConfig', () => {
     expect(problemsOf({ api: [], refresh: { url: '/r?x=1' } })).toEqual([
       '"api" must be a non-empty array of path prefixes ("/api/") or absolute URL prefixes; got an array of 0',
       '"refresh.url" must not have a query or a fragment',
+    ]);
+  });
+
+  it('checks what counts as an expiry answer, and the access expiry cookie', () => {
+    expect(problemsOf({
+      api: ['/api/'],
+      refresh: { url: '/r' },
+      expiredWhen: { status: [200], jsonField: { name: 'msg' }, wwwAuthenticate: '', body: 1 },
+      accessExpiry: 'csrf_access_token',
+      refreshAheadMs: 0,
+    })).toEqual([
+      '"refreshAheadMs" must be a positive whole number; got number 0',
+      '"expiredWhen.body" is not a known key (known: status, jsonField, wwwAuthenticate)',
+      '"expiredWhen.status" must be a non-empty array of 4xx status codes; got an array of 1',
+      '"expiredWhen.jsonField" must be { "name": KEY, "values": [TEXT, ...] }; got an object',
+      '"expiredWhen.wwwAuthenticate" must be a non-empty string; got ""',
+      '"accessExpiry" must be { "cookie": NAME }; got "csrf_access_token"',
+    ]);
+    const config = resolveConfig({
+      api: ['/api/'], refresh: { url: '/r' }, expiredWhen: { status: [401, 403], wwwAuthenticate: 'error="invalid_token"' },
+    }, ORIGIN);
+    expect(config.expiredWhen).toEqual({ status: [401, 403], wwwAuthenticate: 'error="invalid_token"' });
+  });
+
+  it('refuses a refresh URL inside an api prefix', () => {
+    expect(problemsOf({ api: ['/api/'], refresh: { url: '/api/token/refresh' } })).toEqual([
+      '"refresh.url" must not be inside an "api" prefix (https://app.example/api/): the broker would hold the refresh behind itself',
     ]);
   });
 

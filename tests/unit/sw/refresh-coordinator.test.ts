@@ -51,7 +51,7 @@ function setup(overrides: Partial<RefreshCoordinatorOptions> & { answer?: () => 
 describe('RefreshCoordinator', () => {
   it('makes one refresh for any number of concurrent 401s of one generation', async () => {
     const { coordinator, refreshCalls, messages } = setup();
-    const outcomes = await Promise.all(Array.from({ length: 50 }, () => coordinator.refreshAfter401(0)));
+    const outcomes = await Promise.all(Array.from({ length: 50 }, () => coordinator.refreshFrom(0)));
     expect(refreshCalls).toHaveLength(1);
     expect(new Set(outcomes.map((o) => JSON.stringify(o)))).toEqual(new Set([JSON.stringify({ kind: 'refreshed', generation: 1 })]));
     expect(messages).toEqual([{ type: 'refreshed', generation: 1 }]);
@@ -60,8 +60,8 @@ describe('RefreshCoordinator', () => {
 
   it('replays without refreshing a request whose 401 comes after the refresh it predates', async () => {
     const { coordinator, refreshCalls, store } = setup();
-    await coordinator.refreshAfter401(0);
-    expect(await coordinator.refreshAfter401(0)).toEqual({ kind: 'refreshed', generation: 1 });
+    await coordinator.refreshFrom(0);
+    expect(await coordinator.refreshFrom(0)).toEqual({ kind: 'refreshed', generation: 1 });
     expect(refreshCalls).toHaveLength(1);
     expect(await store.read()).toEqual({ generation: 1, refreshedAtMs: 1_000_000 });
   });
@@ -71,7 +71,7 @@ describe('RefreshCoordinator', () => {
     const lock = new QueueLock();
     const first = setup({ store, lock });
     const second = setup({ store, lock });
-    const outcomes = await Promise.all([first.coordinator.refreshAfter401(0), second.coordinator.refreshAfter401(0)]);
+    const outcomes = await Promise.all([first.coordinator.refreshFrom(0), second.coordinator.refreshFrom(0)]);
     expect(first.refreshCalls.length + second.refreshCalls.length).toBe(1);
     expect(outcomes).toEqual([{ kind: 'refreshed', generation: 1 }, { kind: 'refreshed', generation: 1 }]);
     expect(second.coordinator.generation).toBe(1);
@@ -83,37 +83,37 @@ describe('RefreshCoordinator', () => {
     const { coordinator, refreshCalls } = setup({ store });
     await coordinator.load();
     expect(coordinator.generation).toBe(7);
-    expect(await coordinator.refreshAfter401(6)).toEqual({ kind: 'refreshed', generation: 7 });
+    expect(await coordinator.refreshFrom(6)).toEqual({ kind: 'refreshed', generation: 7 });
     expect(refreshCalls).toHaveLength(0);
   });
 
   it('does not take a 401 right after a refresh for an expiry, and refreshes again after the cooldown', async () => {
     const { coordinator, clock, refreshCalls } = setup();
-    await coordinator.refreshAfter401(0);
+    await coordinator.refreshFrom(0);
     clock.nowMs += 999;
-    expect(await coordinator.refreshAfter401(1)).toEqual({ kind: 'not-expiry' });
+    expect(await coordinator.refreshFrom(1)).toEqual({ kind: 'not-expiry' });
     expect(refreshCalls).toHaveLength(1);
     clock.nowMs += 1;
-    expect(await coordinator.refreshAfter401(1)).toEqual({ kind: 'refreshed', generation: 2 });
+    expect(await coordinator.refreshFrom(1)).toEqual({ kind: 'refreshed', generation: 2 });
     expect(refreshCalls).toHaveLength(2);
   });
 
   it('announces session-expired when the server refuses, and does not retry within the cooldown', async () => {
     const { coordinator, clock, refreshCalls, messages } = setup({ answer: async () => ({ kind: 'refused', status: 401 }) });
-    expect(await coordinator.refreshAfter401(0)).toEqual({ kind: 'session-expired' });
+    expect(await coordinator.refreshFrom(0)).toEqual({ kind: 'session-expired' });
     expect(messages).toEqual([{ type: 'session-expired' }]);
     clock.nowMs += 500;
-    expect(await coordinator.refreshAfter401(0)).toEqual({ kind: 'failed', reason: 'cooldown after a failed refresh' });
+    expect(await coordinator.refreshFrom(0)).toEqual({ kind: 'failed', reason: 'cooldown after a failed refresh' });
     expect(refreshCalls).toHaveLength(1);
     expect(coordinator.generation).toBe(0);
   });
 
   it('announces refresh-failed with the reason on a 5xx, and may try again after the cooldown', async () => {
     const { coordinator, clock, refreshCalls, messages } = setup({ answer: async () => ({ kind: 'failed', reason: 'status 503' }) });
-    expect(await coordinator.refreshAfter401(0)).toEqual({ kind: 'failed', reason: 'status 503' });
+    expect(await coordinator.refreshFrom(0)).toEqual({ kind: 'failed', reason: 'status 503' });
     expect(messages).toEqual([{ type: 'refresh-failed', reason: 'status 503' }]);
     clock.nowMs += 1_000;
-    await coordinator.refreshAfter401(0);
+    await coordinator.refreshFrom(0);
     expect(refreshCalls).toHaveLength(2);
   });
 
@@ -121,7 +121,7 @@ describe('RefreshCoordinator', () => {
     const { coordinator, refreshCalls, messages } = setup({
       answer: () => new Promise<RefreshResult>(() => undefined),
     });
-    const waiting = Array.from({ length: 5 }, () => coordinator.refreshAfter401(0));
+    const waiting = Array.from({ length: 5 }, () => coordinator.refreshFrom(0));
     expect(await Promise.all(waiting)).toEqual(Array(5).fill({ kind: 'failed', reason: 'timeout' }));
     expect(refreshCalls[0]?.aborted).toBe(true);
     expect(messages).toEqual([{ type: 'refresh-failed', reason: 'timeout' }]);
@@ -130,14 +130,14 @@ describe('RefreshCoordinator', () => {
 
   it('gives up when the lock is not granted within the timeout, without refreshing', async () => {
     const { coordinator, refreshCalls } = setup({ lock: heldLock });
-    expect(await coordinator.refreshAfter401(0)).toEqual({ kind: 'failed', reason: 'timeout' });
+    expect(await coordinator.refreshFrom(0)).toEqual({ kind: 'failed', reason: 'timeout' });
     expect(refreshCalls).toHaveLength(0);
   });
 
   it('lets new requests wait for the refresh in flight, and never rejects them', async () => {
     let finish!: (result: RefreshResult) => void;
     const { coordinator } = setup({ answer: () => new Promise((resolve) => { finish = resolve; }) });
-    const refreshing = coordinator.refreshAfter401(0);
+    const refreshing = coordinator.refreshFrom(0);
     let idle = false;
     const waiting = coordinator.idle().then(() => { idle = true; });
     await Promise.resolve();
