@@ -26,8 +26,8 @@ export interface BrokerEnvironment {
   readonly fetch?: typeof fetch;
 }
 
-/** Builds a broker from a resolved config; throws if this browser cannot serve that config. */
-export async function createTokenBroker(config: TokenBrokerConfig, env: BrokerEnvironment): Promise<TokenBroker> {
+/** Builds a broker from a resolved config, synchronously, so that routes exist before the first fetch event. */
+export function createTokenBroker(config: TokenBrokerConfig, env: BrokerEnvironment): TokenBroker {
   const credentials = createCredentialSource(config, env);
   const coordinator = new RefreshCoordinator({
     credentials,
@@ -37,7 +37,6 @@ export async function createTokenBroker(config: TokenBrokerConfig, env: BrokerEn
     refreshTimeoutMs: config.refreshTimeoutMs,
     cooldownMs: config.cooldownMs,
   });
-  await coordinator.load();
   const accessExpiry = config.accessExpiry && env.cookieExpiries
     ? new CookieAccessExpiry(env.cookieExpiries, config.accessExpiry.cookie)
     : undefined;

@@ -42,16 +42,21 @@ export class RefreshCoordinator {
   #current: CredentialGeneration = INITIAL_GENERATION;
   #inFlight: InFlightRefresh | undefined;
   #lastFailureAtMs = Number.NEGATIVE_INFINITY;
+  #loaded: Promise<void> | undefined;
 
   constructor(options: RefreshCoordinatorOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
   }
 
-  /** Loads the persisted generation; call once before the first request is stamped. */
-  async load(): Promise<void> {
-    const stored = await this.#options.store.read();
-    if (stored.generation > this.#current.generation) this.#current = stored;
+  /** Resolves once the persisted generation is loaded: await it before stamping a request. */
+  ready(): Promise<void> {
+    this.#loaded ??= this.#options.store.read().then(
+      (stored) => this.#adopt(stored),
+      // Without IndexedDB the generation starts from memory; the lock still keeps refreshes single.
+      () => undefined,
+    );
+    return this.#loaded;
   }
 
   /** The generation a request stamped now carries. */

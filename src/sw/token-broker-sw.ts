@@ -36,15 +36,15 @@ async function startFromSavedConfig(): Promise<Router | undefined> {
     const configUrl = configUrlOf(self.location.href);
     const config = await loadSavedConfig(database, configUrl, workerOrigin) ??
       (await fetchConfig(configUrl, workerOrigin)).config;
-    return await start(config);
+    return start(config);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     return undefined;
   }
 }
 
-async function start(config: TokenBrokerConfig): Promise<Router> {
-  const broker = await createTokenBroker(config, environment);
+function start(config: TokenBrokerConfig): Router {
+  const broker = createTokenBroker(config, environment);
   const ready = new Router();
   installTokenBroker(ready, broker);
   router = ready;
@@ -56,8 +56,7 @@ self.addEventListener('install', (event) => {
     try {
       const configUrl = configUrlOf(self.location.href);
       const { raw, config } = await fetchConfig(configUrl, workerOrigin);
-      routerReady = start(config);
-      await routerReady;
+      routerReady = Promise.resolve(start(config));
       await saveConfig(database, configUrl, raw);
     } catch (error) {
       // A rejected install discards this worker: the page goes on exactly as without it.

@@ -47,6 +47,7 @@ export class TokenBroker {
 
   async handle(request: Request): Promise<Response> {
     const captured = await captureRequest(request, this.#config.maxReplayBodyBytes);
+    await this.#coordinator.ready();
     // No request goes out with credentials known to be dead, or about to die.
     if (await this.#accessExpiry?.isDue(this.#config.refreshAheadMs)) {
       await untilAborted(request.signal, this.#coordinator.refreshFrom(this.#coordinator.generation));

@@ -81,7 +81,7 @@ describe('RefreshCoordinator', () => {
     const store = new MemoryGenerationStore();
     await store.write({ generation: 7, refreshedAtMs: 1 });
     const { coordinator, refreshCalls } = setup({ store });
-    await coordinator.load();
+    await coordinator.ready();
     expect(coordinator.generation).toBe(7);
     expect(await coordinator.refreshFrom(6)).toEqual({ kind: 'refreshed', generation: 7 });
     expect(refreshCalls).toHaveLength(0);
