@@ -60,10 +60,15 @@ export class TokenBroker {
     const outcome = await untilAborted(request.signal, this.#coordinator.refreshFrom(first.generation));
     if (outcome.kind !== 'refreshed') return first.response;
 
-    // The 401's body is not needed any more; free its connection before the replay.
-    void first.response.body?.cancel().catch(() => undefined);
-    const replay = await this.#send(captured);
-    return replay.response;
+    // Keep the 401 (its body is small: isExpiredAnswer looked at it) in case the replay cannot
+    // be sent: then the page gets what it would have got without the broker, not a network error.
+    const original = await copyResponse(first.response);
+    try {
+      return (await this.#send(captured)).response;
+    } catch (error) {
+      if (request.signal.aborted) throw error;
+      return original;
+    }
   }
 
   async #send(captured: ReplayableRequest): Promise<SentRequest> {
@@ -73,4 +78,10 @@ export class TokenBroker {
     const response = await this.#fetch(captured.build(headers));
     return { response, generation };
   }
+}
+
+/** A copy of `response` whose body is already in memory, so the connection is free. */
+async function copyResponse(response: Response): Promise<Response> {
+  const body = await response.blob();
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }

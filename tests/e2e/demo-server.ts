@@ -44,10 +44,13 @@ export interface DemoControl {
 
 export class DemoServer {
   readonly url: string;
+  /** The directory served: a test's own copy when it asked for extra files, so it may change them. */
+  readonly staticDir: string;
   readonly #close: () => Promise<void>;
 
-  private constructor(url: string, close: () => Promise<void>) {
+  private constructor(url: string, staticDir: string, close: () => Promise<void>) {
     this.url = url;
+    this.staticDir = staticDir;
     this.#close = close;
   }
 
@@ -64,7 +67,7 @@ export class DemoServer {
       cleanUp = () => rmSync(dir, { recursive: true, force: true });
     }
     const running = await startDemoServer({ port: 0, staticDir, accessTtlSeconds: 600, ...serverOptions });
-    return new DemoServer(running.url, async () => {
+    return new DemoServer(running.url, staticDir, async () => {
       await running.close();
       cleanUp();
     });

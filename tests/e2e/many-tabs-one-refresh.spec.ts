@@ -1,4 +1,5 @@
 import { count, expect, fireBurst, logIn, openControlledTabs, test } from './fixtures.ts';
+import type { Page } from '@playwright/test';
 
 const TABS = 5;
 const REQUESTS_PER_TAB = 20;
@@ -27,3 +28,23 @@ for (const rotation of [true, false]) {
     expect(stats.apiSucceeded).toBe(TABS * REQUESTS_PER_TAB);
   });
 }
+
+test('the same page without the broker: every request after expiry reaches the page as a 401, and nothing refreshes', async ({ browser, demo }) => {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const tabs: Page[] = [];
+  for (let i = 0; i < TABS; i += 1) {
+    const tab = await context.newPage();
+    await tab.goto(new URL('minimal.html', demo.url).href);
+    tabs.push(tab);
+  }
+  await logIn(tabs[0]!);
+  await demo.expireAccessTokens();
+  await demo.resetCounters();
+
+  const statuses = (await Promise.all(tabs.map((tab) => fireBurst(tab, REQUESTS_PER_TAB)))).flat();
+  const stats = await demo.stats();
+  console.log(`without the broker: ${count(statuses, 401)}/${statuses.length} requests saw a 401, ${stats.refreshRequests} refreshes`);
+  expect(count(statuses, 401)).toBe(TABS * REQUESTS_PER_TAB);
+  expect(stats.refreshRequests).toBe(0);
+  await context.close();
+});

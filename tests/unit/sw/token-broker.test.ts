@@ -9,7 +9,7 @@ import { TokenBroker } from '../../../src/sw/token-broker.ts';
 const ORIGIN = 'https://app.example';
 
 /** A server whose access credential is the header X-Cred: valid when it equals `validCred`. */
-function setup(options: { refreshResult?: RefreshResult; maxReplayBodyBytes?: number; alwaysUnauthorized?: boolean } = {}) {
+function setup(options: { refreshResult?: RefreshResult; maxReplayBodyBytes?: number; alwaysUnauthorized?: boolean; replayNetworkError?: boolean } = {}) {
   const state = { validCred: 'cred-1', refreshes: 0, sent: [] as { url: string; cred: string | null; body: string }[] };
   const config = resolveConfig({
     api: ['/api/'],
@@ -30,6 +30,7 @@ function setup(options: { refreshResult?: RefreshResult; maxReplayBodyBytes?: nu
   const fetchImpl = async (input: RequestInfo | URL): Promise<Response> => {
     const request = input as Request;
     const cred = request.headers.get('X-Cred');
+    if (options.replayNetworkError && cred === state.validCred) throw new TypeError('Failed to fetch');
     state.sent.push({ url: request.url, cred, body: await request.text() });
     if (options.alwaysUnauthorized || cred !== state.validCred) {
       return new Response(JSON.stringify({ msg: 'Token has expired' }), { status: 401 });
@@ -87,6 +88,14 @@ describe('TokenBroker', () => {
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ msg: 'Token has expired' });
     expect(state.sent).toHaveLength(1);
+  });
+
+  it('gives the page its original 401 when the replay cannot be sent (offline), not a network error', async () => {
+    const { broker, state } = setup({ replayNetworkError: true });
+    const response = await broker.handle(new Request(`${ORIGIN}/api/items`));
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ msg: 'Token has expired' });
+    expect(state.refreshes).toBe(1);
   });
 
   it('sends a body over the replay bound once, and returns its 401 without refreshing', async () => {
