@@ -2,6 +2,7 @@
 // @jwt_required() view, then answered by a small route made for one kind of test.
 import { createHash } from 'node:crypto';
 import type { Hono } from 'hono';
+import { ACCESS_COOKIE, readCookie } from './cookies.ts';
 import { EXPIRED_MSG, failureResponse, verifyJwtInRequest } from './guard.ts';
 import { type DemoEnv, type DemoState, wait } from './state.ts';
 
@@ -34,7 +35,13 @@ export function registerApiRoutes(api: Hono<DemoEnv>, state: DemoState): void {
   api.use('/api/*', async (c, next) => {
     const guard = await verifyJwtInRequest(c, state, false);
     if (!guard.ok) {
-      if (guard.kind === 'expired') c.set('expiredAnswer', true);
+      if (guard.kind === 'expired') {
+        c.set('expiredAnswer', true);
+        // Distinct expired tokens, to compare with refreshes (one refresh per expiry is the broker's
+        // promise). Keyed by a hash so that no token is kept, even in memory.
+        const jwt = readCookie(c, ACCESS_COOKIE);
+        if (jwt) state.counters.incrementOnce('expiredAccessTokens', sha256Hex(new TextEncoder().encode(jwt)));
+      }
       if (guard.kind === 'missing-csrf' || guard.kind === 'csrf-mismatch') state.counters.increment('csrfFailures');
       return failureResponse(c, guard);
     }

@@ -13,6 +13,7 @@ export const COUNTER_NAMES = [
   'api401Expired',
   'csrfFailures',
   'publicRequests',
+  'expiredAccessTokens',
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];
@@ -20,9 +21,20 @@ export type CounterSnapshot = Record<CounterName, number>;
 
 export class DemoCounters {
   #values: CounterSnapshot = DemoCounters.#zeroes();
+  // Keys already counted by incrementOnce, per counter; cleared with the counts.
+  #seen = new Map<CounterName, Set<string>>();
 
   increment(name: CounterName): void {
     this.#values[name] += 1;
+  }
+
+  /** Counts `key` the first time it is seen for `name`: how many distinct things, not how many events. */
+  incrementOnce(name: CounterName, key: string): void {
+    let seen = this.#seen.get(name);
+    if (!seen) this.#seen.set(name, (seen = new Set()));
+    if (seen.has(key)) return;
+    seen.add(key);
+    this.increment(name);
   }
 
   snapshot(): CounterSnapshot {
@@ -31,6 +43,7 @@ export class DemoCounters {
 
   reset(): void {
     this.#values = DemoCounters.#zeroes();
+    this.#seen = new Map();
   }
 
   static #zeroes(): CounterSnapshot {
