@@ -1,6 +1,12 @@
 // Cookie mode (flask-jwt-extended and the like): the JWTs ride in HttpOnly cookies that the
 // browser attaches by itself; the worker only sets the script-readable CSRF values as headers,
 // read fresh from the Cookie Store API at every send, and calls the refresh endpoint.
+//
+// Where the broker reads cookies from may lag the browser's cookie jar: Firefox gives some
+// service workers a cookieStore that sees no cookie at all, and then the values come from a tab's
+// document.cookie (page-cookie-reader.ts), a per-process copy that the parent process updates
+// asynchronously. So after a refresh the broker does not take the first read on trust: it waits,
+// bounded, until the stamped cookies no longer read their pre-refresh values.
 
 import type { HeaderValue, TokenBrokerConfig } from './config.ts';
 import type { CredentialSource, RefreshResult } from './credential-source.ts';
@@ -9,6 +15,12 @@ import type { CredentialSource, RefreshResult } from './credential-source.ts';
 export interface CookieReader {
   get(name: string): Promise<{ value: string } | null | undefined>;
 }
+
+/** How long a successful refresh waits for the new cookie values to be readable. Measured in
+ * Firefox ESR 153: readable at the first read, and at most 13 ms after the answer. A backend that
+ * keeps the same CSRF value across refreshes pays this once per refresh. */
+export const FRESH_COOKIE_WAIT_MS = 300;
+const FRESH_COOKIE_POLL_MS = 10;
 
 export class CookieCredentials implements CredentialSource {
   readonly #config: TokenBrokerConfig;
@@ -31,6 +43,7 @@ export class CookieCredentials implements CredentialSource {
     const { url, method, credentials } = this.#config.refresh;
     const headers = new Headers();
     await this.#setHeaders(headers, this.#config.refresh.headers);
+    const stale = await this.#readStampedCookies();
     let response: Response;
     try {
       response = await this.#fetch(url, { method, headers, credentials, cache: 'no-store', redirect: 'error', signal });
@@ -39,9 +52,44 @@ export class CookieCredentials implements CredentialSource {
     }
     // The answer's body is the app's own business in cookie mode; only the status counts.
     void response.body?.cancel().catch(() => undefined);
-    if (response.ok) return { kind: 'refreshed' };
+    // A 2xx HTML page is not a refresh answer: most often an SPA's catch-all route served for a
+    // wrong refresh.url, or a login page. Taking it for a refresh would replay into the same 401s.
+    if (response.ok && (response.headers.get('content-type') ?? '').startsWith('text/html')) {
+      return { kind: 'failed', reason: 'the refresh endpoint answered an HTML page' };
+    }
+    if (response.ok) {
+      await this.#untilCookiesMoved(stale, signal);
+      return { kind: 'refreshed' };
+    }
     if (response.status === 401 || response.status === 403) return { kind: 'refused', status: response.status };
     return { kind: 'failed', reason: `status ${response.status}` };
+  }
+
+  /** The current values of the cookies that stamped headers come from, by cookie name. */
+  async #readStampedCookies(): Promise<Map<string, string | undefined>> {
+    const values = new Map<string, string | undefined>();
+    for (const value of Object.values(this.#config.headers)) {
+      if (typeof value === 'string') continue;
+      values.set(value.cookie, (await this.#cookies.get(value.cookie).catch(() => null))?.value);
+    }
+    return values;
+  }
+
+  /**
+   * Resolves once every cookie in `stale` reads a value other than its pre-refresh one, or after
+   * FRESH_COOKIE_WAIT_MS, or when `signal` aborts: whichever comes first. Never rejects.
+   */
+  async #untilCookiesMoved(stale: Map<string, string | undefined>, signal: AbortSignal): Promise<void> {
+    const deadlineMs = Date.now() + FRESH_COOKIE_WAIT_MS;
+    const pending = new Map(stale);
+    while (pending.size > 0 && !signal.aborted) {
+      for (const [name, old] of pending) {
+        const now = (await this.#cookies.get(name).catch(() => null))?.value;
+        if (now !== old) pending.delete(name);
+      }
+      if (pending.size === 0 || Date.now() >= deadlineMs) return;
+      await new Promise((resolve) => setTimeout(resolve, FRESH_COOKIE_POLL_MS));
+    }
   }
 
   async #setHeaders(headers: Headers, wanted: Readonly<Record<string, HeaderValue>>): Promise<void> {

@@ -1,6 +1,7 @@
 // What every browser test starts from: a demo server of its own, a fresh browser profile, and
 // helpers that do in a tab what a naive app does (plain fetch and XHR, no refresh logic).
 
+import { burstInPage, logInInPage } from '../shared/naive-page.ts';
 import { test as base, type BrowserContext, type Page } from '@playwright/test';
 import { DemoServer } from './demo-server.ts';
 
@@ -34,11 +35,7 @@ export async function openControlledTabs(context: BrowserContext, demo: DemoServ
 
 /** Logs in as the app would: the server sets the JWT and CSRF cookies. */
 export async function logIn(page: Page): Promise<void> {
-  const status = await page.evaluate(async () => (await fetch('/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'e2e' }),
-  })).status);
+  const status = await page.evaluate(logInInPage, 'e2e');
   if (status !== 200) throw new Error(`login answered ${status}`);
 }
 
@@ -48,28 +45,7 @@ export async function logIn(page: Page): Promise<void> {
  * does. Returns each request's status as the page saw it (0: the request failed or was aborted).
  */
 export function fireBurst(page: Page, count: number): Promise<number[]> {
-  return page.evaluate(async (n) => {
-    const csrf = () => document.cookie.split('; ').find((c) => c.startsWith('csrf_access_token='))?.slice('csrf_access_token='.length) ?? '';
-    const one = (i: number): Promise<number> => {
-      const failed = () => 0;
-      if (i % 3 === 0) return fetch(`/api/items?n=${i % 7}`).then((r) => r.status, failed);
-      if (i % 3 === 1) {
-        return fetch('/api/echo', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'X-CSRF-TOKEN': csrf() },
-          body: JSON.stringify({ request: i }),
-        }).then((r) => r.status, failed);
-      }
-      return new Promise((resolve) => {
-        const xhr = new XMLHttpRequest();
-        xhr.open('PUT', '/api/echo');
-        xhr.setRequestHeader('X-CSRF-TOKEN', csrf());
-        xhr.onloadend = () => resolve(xhr.status);
-        xhr.send(`xhr body ${i}`);
-      });
-    };
-    return Promise.all(Array.from({ length: n }, (_, i) => one(i)));
-  }, count);
+  return page.evaluate(burstInPage, count);
 }
 
 /** Starts recording what the tab hears on BroadcastChannel 'token-broker'. */

@@ -3,6 +3,7 @@
 // profile per test, the demo server of tests/e2e, and the tab helpers of tests/e2e/fixtures.ts
 // redone for puppeteer: the same naive app behaviour, so that both browsers face the same scenarios.
 
+import { burstInPage, logInInPage } from '../shared/naive-page.ts';
 import { existsSync } from 'node:fs';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { DemoServer, type DemoServerOptions } from '../e2e/demo-server.ts';
@@ -21,7 +22,7 @@ export function findFirefox(): string | undefined {
 export interface FirefoxRun {
   readonly browser: Browser;
   readonly demo: DemoServer;
-  /** Everything the pages (and, where Firefox forwards them, workers) wrote to the console. */
+  /** What the pages wrote to the console (the service worker's console does not arrive here). */
   readonly consoleLines: string[];
 }
 
@@ -53,6 +54,9 @@ export async function openControlledTab(run: FirefoxRun, path = 'minimal.html'):
 /** Opens a tab and records its console lines into `run.consoleLines`. */
 export async function openTab(run: FirefoxRun, path: string): Promise<Page> {
   const page = await run.browser.newPage();
+  // tsx compiles these tests with esbuild's keepNames, which wraps the functions handed to
+  // page.evaluate in calls to a __name helper that exists only in node; give the page a no-op one.
+  await page.evaluateOnNewDocument('globalThis.__name = (target) => target;');
   page.on('console', (message) => run.consoleLines.push(message.text()));
   await page.goto(new URL(path, run.demo.url).href);
   return page;
@@ -66,11 +70,7 @@ export async function openControlledTabs(run: FirefoxRun, count: number, path = 
 
 /** Logs in as the app would: the server sets the JWT and CSRF cookies. */
 export async function logIn(page: Page): Promise<void> {
-  const status = await page.evaluate(async () => (await fetch('/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'firefox' }),
-  })).status);
+  const status = await page.evaluate(logInInPage, 'firefox');
   if (status !== 200) throw new Error(`login answered ${status}`);
 }
 
@@ -80,28 +80,7 @@ export async function logIn(page: Page): Promise<void> {
  * document.cookie. Returns each request's status as the page saw it (0: failed or aborted).
  */
 export function fireBurst(page: Page, count: number): Promise<number[]> {
-  return page.evaluate(async (n: number) => {
-    const csrf = () => document.cookie.split('; ').find((c) => c.startsWith('csrf_access_token='))?.slice('csrf_access_token='.length) ?? '';
-    const one = (i: number): Promise<number> => {
-      const failed = () => 0;
-      if (i % 3 === 0) return fetch(`/api/items?n=${i % 7}`).then((r) => r.status, failed);
-      if (i % 3 === 1) {
-        return fetch('/api/echo', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'X-CSRF-TOKEN': csrf() },
-          body: JSON.stringify({ request: i }),
-        }).then((r) => r.status, failed);
-      }
-      return new Promise<number>((resolve) => {
-        const xhr = new XMLHttpRequest();
-        xhr.open('PUT', '/api/echo');
-        xhr.setRequestHeader('X-CSRF-TOKEN', csrf());
-        xhr.onloadend = () => resolve(xhr.status);
-        xhr.send(`xhr body ${i}`);
-      });
-    };
-    return Promise.all(Array.from({ length: n }, (_, i) => one(i)));
-  }, count);
+  return page.evaluate(burstInPage, count);
 }
 
 /** Starts recording what the tab hears on BroadcastChannel 'token-broker'; call the result to read it. */
@@ -127,4 +106,21 @@ export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => b
 
 export function count(values: readonly number[], wanted: number): number {
   return values.filter((value) => value === wanted).length;
+}
+
+/**
+ * Counts the broker's questions about cookies that reach this tab (see src/sw/page-cookie-reader.ts):
+ * the broker asks the tabs only when its own cookieStore shows no cookie at all. Call the result
+ * to read the count.
+ */
+export async function countCookieQuestions(page: Page): Promise<() => Promise<number>> {
+  await page.evaluate(() => {
+    const counter = { questions: 0 };
+    (window as unknown as { cookieQuestions: typeof counter }).cookieQuestions = counter;
+    navigator.serviceWorker.addEventListener('message', (event: MessageEvent<unknown>) => {
+      const type = (event.data as { type?: unknown } | null)?.type;
+      if (type === 'token-broker:read-cookies') counter.questions += 1;
+    });
+  });
+  return () => page.evaluate(() => (window as unknown as { cookieQuestions: { questions: number } }).cookieQuestions.questions);
 }

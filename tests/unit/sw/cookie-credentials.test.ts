@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../../src/sw/config.ts';
+import { CookieCredentials, type CookieReader } from '../../../src/sw/cookie-credentials.ts';
+
+const ORIGIN = 'https://app.example';
+const config = resolveConfig({ preset: 'flask-jwt-extended', api: ['/api/'], refresh: { url: '/token/refresh' } }, ORIGIN);
+
+/** A cookie jar the test changes; `reads` counts the worker's reads. */
+function jar(values: Record<string, string>) {
+  const state = { values, reads: 0 };
+  const reader: CookieReader = {
+    get: async (name) => {
+      state.reads += 1;
+      return name in state.values ? { value: state.values[name]! } : null;
+    },
+  };
+  return { state, reader };
+}
+
+function answering(response: () => Response, onSend?: (request: { url: string; headers: Headers }) => void): typeof fetch {
+  return (async (input: RequestInfo | URL, init?: RequestInit) => {
+    onSend?.({ url: String(input), headers: new Headers(init?.headers) });
+    return response();
+  }) as typeof fetch;
+}
+
+describe('CookieCredentials', () => {
+  it('stamps the CSRF header from the current cookie, and leaves the page\'s header when there is no cookie', async () => {
+    const { state, reader } = jar({ csrf_access_token: 'one' });
+    const credentials = new CookieCredentials(config, reader, answering(() => new Response()));
+    const headers = new Headers({ 'X-CSRF-TOKEN': 'page-value' });
+    await credentials.stamp(headers);
+    expect(headers.get('X-CSRF-TOKEN')).toBe('one');
+    delete state.values.csrf_access_token;
+    const untouched = new Headers({ 'X-CSRF-TOKEN': 'page-value' });
+    await credentials.stamp(untouched);
+    expect(untouched.get('X-CSRF-TOKEN')).toBe('page-value');
+  });
+
+  it('sends the refresh to refresh.url with the refresh CSRF cookie, and says how it went by status', async () => {
+    const { reader } = jar({ csrf_refresh_token: 'r1' });
+    const sent: { url: string; headers: Headers }[] = [];
+    const refused = new CookieCredentials(config, reader, answering(() => new Response('{}', { status: 401 }), (r) => sent.push(r)));
+    expect(await refused.refresh(new AbortController().signal)).toEqual({ kind: 'refused', status: 401 });
+    expect(sent[0]?.url).toBe(`${ORIGIN}/token/refresh`);
+    expect(sent[0]?.headers.get('X-CSRF-TOKEN')).toBe('r1');
+    const broken = new CookieCredentials(config, reader, answering(() => new Response('', { status: 502 })));
+    expect(await broken.refresh(new AbortController().signal)).toEqual({ kind: 'failed', reason: 'status 502' });
+    const offline = new CookieCredentials(config, reader, (async () => { throw new TypeError('Failed to fetch'); }) as typeof fetch);
+    expect(await offline.refresh(new AbortController().signal)).toEqual({ kind: 'failed', reason: 'network error (TypeError)' });
+  });
+
+  it('takes a 200 HTML page (an SPA catch-all, a login page) for a failed refresh, not a success', async () => {
+    const { reader } = jar({});
+    const html = new CookieCredentials(config, reader,
+      answering(() => new Response('<!doctype html><title>App</title>', { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' } })));
+    expect(await html.refresh(new AbortController().signal)).toEqual({ kind: 'failed', reason: 'the refresh endpoint answered an HTML page' });
+    const invalidJson = new CookieCredentials(config, reader,
+      answering(() => new Response('{not json', { status: 200, headers: { 'content-type': 'application/json' } })));
+    // In cookie mode the body is the app's own business: what counts is the status and the cookies.
+    expect(await invalidJson.refresh(new AbortController().signal)).toEqual({ kind: 'refreshed' });
+  });
+
+  it('after a successful refresh, waits until the CSRF cookie reads its new value, within a bound', async () => {
+    const { state, reader } = jar({ csrf_access_token: 'old' });
+    // The new value becomes readable only a few reads after the answer, as through a lagging copy.
+    const lagging: CookieReader = {
+      get: async (name) => {
+        const answer = await reader.get(name);
+        if (state.reads === 4) state.values.csrf_access_token = 'new';
+        return answer;
+      },
+    };
+    const credentials = new CookieCredentials(config, lagging, answering(() => new Response('{}', { status: 200 })));
+    expect(await credentials.refresh(new AbortController().signal)).toEqual({ kind: 'refreshed' });
+    const headers = new Headers();
+    await credentials.stamp(headers);
+    expect(headers.get('X-CSRF-TOKEN')).toBe('new');
+
+    // A backend that keeps its CSRF value: the wait re-reads, then ends at its bound (the test
+    // would time out otherwise), and the refresh still counts as done.
+    const { state: frozenState, reader: frozen } = jar({ csrf_access_token: 'same-forever' });
+    const patient = new CookieCredentials(config, frozen, answering(() => new Response('{}', { status: 200 })));
+    expect(await patient.refresh(new AbortController().signal)).toEqual({ kind: 'refreshed' });
+    expect(frozenState.reads).toBeGreaterThan(2);
+  });
+});
