@@ -49,7 +49,7 @@ export function parseHeaders(value: unknown, key: string, problem: Report): Reco
   return headers;
 }
 
-export function parseDuration(value: unknown, key: string, fallback: number, problem: Report): number {
+export function parsePositiveInteger(value: unknown, key: string, fallback: number, problem: Report): number {
   if (value === undefined) return fallback;
   if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
   problem(key, `must be a positive whole number; got ${describe(value)}`);

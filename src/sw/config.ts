@@ -3,7 +3,7 @@
 // It is validated once, at install; every problem found is reported with the key it belongs to.
 
 import {
-  deepFreeze, describe, isPlainObject, parseDuration, parseHeaders, parseUrlPrefix, reportUnknownKeys, type Report,
+  deepFreeze, describe, isPlainObject, parsePositiveInteger, parseHeaders, parseUrlPrefix, reportUnknownKeys, type Report,
 } from './config-fields.ts';
 import { TokenBrokerError } from './errors.ts';
 import { PRESETS, type PresetName } from './presets.ts';
@@ -35,6 +35,9 @@ export interface TokenBrokerOptions {
   cooldownMs?: number;
   /** Request bodies up to this size are kept for a replay; larger ones are sent once. @default 10485760 */
   maxReplayBodyBytes?: number;
+  /** At most this many brokered requests on the wire at once; the others wait in the worker,
+   * where a refresh can pass them and they can be held for it. @default 16 */
+  maxConcurrentRequests?: number;
   /** Which answers mean "the access token expired": only those start a refresh and a replay;
    * any other answer goes back to the page as it came. @default { "status": [401] } */
   expiredWhen?: {
@@ -59,6 +62,7 @@ export const DEFAULT_COOLDOWN_MS = 3_000;
 export const DEFAULT_MAX_REPLAY_BODY_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_EXPIRED_STATUS: readonly number[] = [401];
 export const DEFAULT_REFRESH_AHEAD_MS = 2_000;
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 16;
 
 /** An API prefix resolved against the worker's origin. */
 export interface ApiPrefix {
@@ -78,6 +82,7 @@ export interface TokenBrokerConfig {
   readonly refreshTimeoutMs: number;
   readonly cooldownMs: number;
   readonly maxReplayBodyBytes: number;
+  readonly maxConcurrentRequests: number;
   readonly expiredWhen: {
     readonly status: readonly number[];
     readonly jsonField?: { readonly name: string; readonly values: readonly string[] };
@@ -88,7 +93,7 @@ export interface TokenBrokerConfig {
 }
 
 const TOP_LEVEL_KEYS = ['preset', 'api', 'refresh', 'headers', 'refreshTimeoutMs', 'cooldownMs', 'maxReplayBodyBytes',
-  'expiredWhen', 'accessExpiry', 'refreshAheadMs'];
+  'maxConcurrentRequests', 'expiredWhen', 'accessExpiry', 'refreshAheadMs'];
 const EXPIRED_WHEN_KEYS = ['status', 'jsonField', 'wwwAuthenticate'];
 const REFRESH_KEYS = ['url', 'method', 'headers', 'credentials'];
 const REFRESH_METHODS = ['POST', 'GET', 'PUT', 'PATCH'];
@@ -161,10 +166,11 @@ export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerCo
   let headers: Record<string, HeaderValue> = { ...preset?.headers };
   if (raw.headers !== undefined) headers = { ...headers, ...parseHeaders(raw.headers, 'headers', problem) };
 
-  const refreshTimeoutMs = parseDuration(raw.refreshTimeoutMs, 'refreshTimeoutMs', DEFAULT_REFRESH_TIMEOUT_MS, problem);
-  const cooldownMs = parseDuration(raw.cooldownMs, 'cooldownMs', DEFAULT_COOLDOWN_MS, problem);
-  const maxReplayBodyBytes = parseDuration(raw.maxReplayBodyBytes, 'maxReplayBodyBytes', DEFAULT_MAX_REPLAY_BODY_BYTES, problem);
-  const refreshAheadMs = parseDuration(raw.refreshAheadMs, 'refreshAheadMs', DEFAULT_REFRESH_AHEAD_MS, problem);
+  const refreshTimeoutMs = parsePositiveInteger(raw.refreshTimeoutMs, 'refreshTimeoutMs', DEFAULT_REFRESH_TIMEOUT_MS, problem);
+  const cooldownMs = parsePositiveInteger(raw.cooldownMs, 'cooldownMs', DEFAULT_COOLDOWN_MS, problem);
+  const maxReplayBodyBytes = parsePositiveInteger(raw.maxReplayBodyBytes, 'maxReplayBodyBytes', DEFAULT_MAX_REPLAY_BODY_BYTES, problem);
+  const maxConcurrentRequests = parsePositiveInteger(raw.maxConcurrentRequests, 'maxConcurrentRequests', DEFAULT_MAX_CONCURRENT_REQUESTS, problem);
+  const refreshAheadMs = parsePositiveInteger(raw.refreshAheadMs, 'refreshAheadMs', DEFAULT_REFRESH_AHEAD_MS, problem);
   const expiredWhen = raw.expiredWhen === undefined
     ? preset?.expiredWhen ?? { status: DEFAULT_EXPIRED_STATUS }
     : parseExpiredWhen(raw.expiredWhen, problem);
@@ -193,6 +199,7 @@ export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerCo
     refreshTimeoutMs,
     cooldownMs,
     maxReplayBodyBytes,
+    maxConcurrentRequests,
     expiredWhen,
     ...(accessExpiry ? { accessExpiry } : {}),
     refreshAheadMs,

@@ -10,6 +10,7 @@ import type { RefreshCoordinator } from './refresh-coordinator.ts';
 import { isExpiredAnswer } from './expiry-detector.ts';
 import { captureRequest, type ReplayableRequest } from './replayable-request.ts';
 import { isBrokered } from './request-matcher.ts';
+import { SendWindow } from './send-window.ts';
 
 export interface TokenBrokerOptions {
   readonly config: TokenBrokerConfig;
@@ -31,6 +32,7 @@ export class TokenBroker {
   readonly #credentials: CredentialSource;
   readonly #coordinator: RefreshCoordinator;
   readonly #accessExpiry: AccessExpiry | undefined;
+  readonly #sendWindow: SendWindow;
   readonly #fetch: typeof fetch;
 
   constructor(options: TokenBrokerOptions) {
@@ -38,6 +40,7 @@ export class TokenBroker {
     this.#credentials = options.credentials;
     this.#coordinator = options.coordinator;
     this.#accessExpiry = options.accessExpiry;
+    this.#sendWindow = new SendWindow(options.config.maxConcurrentRequests);
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
@@ -48,13 +51,11 @@ export class TokenBroker {
   async handle(request: Request): Promise<Response> {
     const captured = await captureRequest(request, this.#config.maxReplayBodyBytes);
     await this.#coordinator.ready();
-    // No request goes out with credentials known to be dead, or about to die.
+    // No request goes out with credentials about to die.
     if (await this.#accessExpiry?.isDue(this.#config.refreshAheadMs)) {
       await untilAborted(request.signal, this.#coordinator.refreshFrom(this.#coordinator.generation));
     }
-    await untilAborted(request.signal, this.#coordinator.idle());
-
-    const first = await this.#send(captured);
+    const first = await this.#send(captured, request.signal);
     if (!captured.replayable || !(await isExpiredAnswer(first.response, this.#config.expiredWhen))) return first.response;
 
     const outcome = await untilAborted(request.signal, this.#coordinator.refreshFrom(first.generation));
@@ -64,20 +65,29 @@ export class TokenBroker {
     // be sent: then the page gets what it would have got without the broker, not a network error.
     const original = await copyResponse(first.response);
     try {
-      return (await this.#send(captured)).response;
+      return (await this.#send(captured, request.signal)).response;
     } catch (error) {
       if (request.signal.aborted) throw error;
       return original;
     }
   }
 
-  async #send(captured: ReplayableRequest): Promise<SentRequest> {
-    const generation = this.#coordinator.generation;
-    const headers = new Headers(captured.headers);
-    await this.#credentials.stamp(headers);
-    const response = await this.#fetch(captured.build(headers));
-    return { response, generation };
+  /** Waits for a slot and for any refresh in flight, then stamps and sends. */
+  async #send(captured: ReplayableRequest, signal: AbortSignal): Promise<SentRequest> {
+    await this.#sendWindow.acquire(signal);
+    try {
+      // No request goes out with credentials known to be dead: hold it while a refresh runs.
+      await untilAborted(signal, this.#coordinator.idle());
+      const generation = this.#coordinator.generation;
+      const headers = new Headers(captured.headers);
+      await this.#credentials.stamp(headers);
+      const response = await this.#fetch(captured.build(headers));
+      return { response, generation };
+    } finally {
+      this.#sendWindow.release();
+    }
   }
+
 }
 
 /** A copy of `response` whose body is already in memory, so the connection is free. */

@@ -33,6 +33,7 @@ describe('resolveConfig', () => {
       refreshTimeoutMs: 10_000,
       cooldownMs: 3_000,
       maxReplayBodyBytes: 10 * 1024 * 1024,
+      maxConcurrentRequests: 16,
       expiredWhen: { status: [401] },
       refreshAheadMs: 2_000,
     });
@@ -71,7 +72,7 @@ describe('resolveConfig', () => {
       maxReplayBodyBytes: 1.5,
       extra: true,
     })).toEqual([
-      '"extra" is not a known key (known: preset, api, refresh, headers, refreshTimeoutMs, cooldownMs, maxReplayBodyBytes, expiredWhen, accessExpiry, refreshAheadMs)',
+      '"extra" is not a known key (known: preset, api, refresh, headers, refreshTimeoutMs, cooldownMs, maxReplayBodyBytes, maxConcurrentRequests, expiredWhen, accessExpiry, refreshAheadMs)',
       '"preset" must be one of "flask-jwt-extended"; got "django"',
       '"api[0]" must be a path starting with "/" or an absolute http(s) URL; got "api/"',
       '"api[1]" must be a path starting with "/" or an absolute http(s) URL; got number 42',

@@ -9,13 +9,16 @@ import { TokenBroker } from '../../../src/sw/token-broker.ts';
 const ORIGIN = 'https://app.example';
 
 /** A server whose access credential is the header X-Cred: valid when it equals `validCred`. */
-function setup(options: { refreshResult?: RefreshResult; maxReplayBodyBytes?: number; alwaysUnauthorized?: boolean; replayNetworkError?: boolean } = {}) {
-  const state = { validCred: 'cred-1', refreshes: 0, sent: [] as { url: string; cred: string | null; body: string }[] };
+function setup(options: {
+  refreshResult?: RefreshResult; maxReplayBodyBytes?: number; alwaysUnauthorized?: boolean; replayNetworkError?: boolean; maxConcurrentRequests?: number;
+} = {}) {
+  const state = { validCred: 'cred-1', refreshes: 0, sent: [] as { url: string; cred: string | null; body: string }[], inFlight: 0, maxInFlight: 0 };
   const config = resolveConfig({
     api: ['/api/'],
     refresh: { url: '/token/refresh' },
     headers: { 'X-Cred': { cookie: 'cred' } },
     maxReplayBodyBytes: options.maxReplayBodyBytes,
+    maxConcurrentRequests: options.maxConcurrentRequests,
   }, ORIGIN);
   let currentCookie = 'cred-0';
   const credentials: CredentialSource = {
@@ -31,7 +34,11 @@ function setup(options: { refreshResult?: RefreshResult; maxReplayBodyBytes?: nu
     const request = input as Request;
     const cred = request.headers.get('X-Cred');
     if (options.replayNetworkError && cred === state.validCred) throw new TypeError('Failed to fetch');
+    state.inFlight += 1;
+    state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
     state.sent.push({ url: request.url, cred, body: await request.text() });
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    state.inFlight -= 1;
     if (options.alwaysUnauthorized || cred !== state.validCred) {
       return new Response(JSON.stringify({ msg: 'Token has expired' }), { status: 401 });
     }
@@ -69,6 +76,16 @@ describe('TokenBroker', () => {
     expect(state.refreshes).toBe(1);
     const replays = state.sent.filter((s) => s.cred === 'cred-1');
     expect(replays.map((s) => s.body).sort()).toEqual(['body-0', 'body-1', 'body-2', 'body-3', 'body-4']);
+  });
+
+  it('keeps at most maxConcurrentRequests on the wire, and sends the waiting ones with the fresh credentials', async () => {
+    const { broker, state } = setup({ maxConcurrentRequests: 3 });
+    const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => broker.handle(new Request(`${ORIGIN}/api/items/${i}`))));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    expect(state.maxInFlight).toBe(3);
+    expect(state.refreshes).toBe(1);
+    // Only the first window's worth met the expired credential; the rest waited and went out fresh.
+    expect(state.sent.filter((s) => s.cred === 'cred-0').length).toBeLessThanOrEqual(3);
   });
 
   it('replays at most once: an endpoint that always answers 401 gets its 401 back after one replay', async () => {
