@@ -1,0 +1,121 @@
+// One run of one cell: a fresh profile, T tabs of one variant's page, a login, the expiry, the
+// burst of T x R requests fired together, and what the server counted meanwhile.
+//
+// "Session still alive" is judged after the burst, with the server's counters already read: the
+// runner asks GET /api/whoami with plain fetch from the first tab; if that is refused it makes one
+// refresh itself and asks again. Alive = whoami answered 200 (with or without that refresh).
+// A session revoked by reuse detection fails both, since the server refuses every token of it.
+
+import type { Browser, BrowserContext } from '@playwright/test';
+import type { BenchServer, ServerStats } from './site.ts';
+import { EVALUATE_TIMEOUT_MS, logIn, openTabs, withTimeout } from './tabs.ts';
+import { percentile, round } from './statistics.ts';
+import type { BrokerConfigName } from './broker-configs.ts';
+import { type Variant, variantPagePath } from './strategies.ts';
+
+export type SessionVerdict = 'alive' | 'alive-after-refresh' | 'dead';
+
+export interface BurstShape {
+  readonly tabs: number;
+  readonly requestsPerTab: number;
+}
+
+export interface RunFigures {
+  refreshRequests: number;
+  reuseDetected: number;
+  sessionsRevoked: number;
+  /** 401 answers the server sent to /api/ requests: round trips that did no work. */
+  api401: number;
+  apiRequests: number;
+  requestsSent: number;
+  /** 2xx as the page's code saw them. */
+  requestsSucceeded: number;
+  /** How many requests the page saw end with each status (0: no answer). */
+  statuses: Record<string, number>;
+  session: SessionVerdict;
+  /** From the first request sent by any tab to the last answer received by any tab. */
+  burstMs: number;
+  requestP50Ms: number;
+  requestP90Ms: number;
+}
+
+interface BurstResult {
+  firstSendEpochMs: number;
+  lastAnswerEpochMs: number;
+  results: { status: number; durationMs: number }[];
+}
+
+interface BenchWindow {
+  benchBurst(n: number, startAtEpochMs: number): Promise<BurstResult>;
+  benchCheckSession(): Promise<SessionVerdict>;
+}
+
+// Time for the runner to hand every tab its burst before the common start.
+const START_MARGIN_MS = 150;
+const START_MARGIN_PER_TAB_MS = 15;
+
+export interface CellRunOptions {
+  /** Which config the broker's tag names (the known-lifetime workload uses its own). */
+  config?: BrokerConfigName;
+  /**
+   * Called once the tabs are logged in (the login started at `loginStartedEpochMs`); resets the
+   * counters and returns the wall-clock time to fire at. Default: expire every token now, fire at once.
+   */
+  prepareExpiry?: (server: BenchServer, context: BrowserContext, loginStartedEpochMs: number) => Promise<number>;
+}
+
+export async function runCell(browser: Browser, server: BenchServer, variant: Variant, shape: BurstShape,
+  options: CellRunOptions = {}): Promise<RunFigures> {
+  const context = await browser.newContext();
+  try {
+    const url = new URL(variantPagePath(variant, options.config), server.url).href;
+    const tabs = await openTabs(context, url, shape.tabs, { controlled: variant.broker, readyGlobal: 'benchBurst' });
+    const [firstTab] = tabs;
+    if (!firstTab) throw new Error('a cell needs at least one tab');
+    const loginStartedEpochMs = Date.now();
+    await logIn(firstTab);
+
+    let startAtEpochMs: number;
+    if (options.prepareExpiry) {
+      startAtEpochMs = await options.prepareExpiry(server, context, loginStartedEpochMs);
+    } else {
+      await server.resetCounters();
+      await server.expireAccessTokens();
+      startAtEpochMs = Date.now() + START_MARGIN_MS + START_MARGIN_PER_TAB_MS * shape.tabs;
+    }
+
+    const bursts = await withTimeout(Promise.all(tabs.map((tab) => tab.evaluate(
+      ([n, startAt]) => (window as unknown as BenchWindow).benchBurst(n, startAt),
+      [shape.requestsPerTab, startAtEpochMs] as const,
+    ))), EVALUATE_TIMEOUT_MS, 'the burst');
+    const stats = await server.stats();
+    const session = await withTimeout(
+      firstTab.evaluate(() => (window as unknown as BenchWindow).benchCheckSession()), EVALUATE_TIMEOUT_MS, 'the session check');
+    return figuresOf(bursts, stats, session);
+  } finally {
+    await context.close();
+  }
+}
+
+function figuresOf(bursts: BurstResult[], stats: ServerStats, session: SessionVerdict): RunFigures {
+  const results = bursts.flatMap((burst) => burst.results);
+  const durations = results.map((result) => result.durationMs);
+  const firstSend = Math.min(...bursts.map((burst) => burst.firstSendEpochMs));
+  const lastAnswer = Math.max(...bursts.map((burst) => burst.lastAnswerEpochMs));
+  const statuses: Record<string, number> = {};
+  for (const { status } of results) statuses[status] = (statuses[status] ?? 0) + 1;
+  return {
+    refreshRequests: stats.refreshRequests,
+    reuseDetected: stats.reuseDetected,
+    sessionsRevoked: stats.sessionsRevoked,
+    api401: stats.api401,
+    apiRequests: stats.apiRequests,
+    requestsSent: results.length,
+    requestsSucceeded: results.filter((result) => result.status >= 200 && result.status < 300).length,
+    statuses,
+    session,
+    burstMs: round(lastAnswer - firstSend),
+    requestP50Ms: round(percentile(durations, 0.5)),
+    requestP90Ms: round(percentile(durations, 0.9)),
+  };
+}

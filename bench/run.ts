@@ -1,0 +1,76 @@
+// npm run bench: what the broker saves and what it costs, measured side by side in one run.
+//   1. the matrix: 4 strategies x broker off/on x T tabs x R requests x rotation on/off, one expiry each;
+//   2. overhead: no worker / pass-through worker / broker, alternating;
+//   3. known token lifetime: 401 round trips per expiry.
+// Prints the tables, writes bench/results/<date>.json, bench/results/latest.svg and bench/RESULTS.md.
+// `tsx bench/run.ts --quick` runs small shapes only, for working on the runner: it writes only
+// bench/results/<date>-quick.json and leaves the chart and RESULTS.md alone.
+// Expects a fresh `npm run build` (the npm script does it). Traffic goes to 127.0.0.1 only.
+
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { FULL_OVERHEAD_PLAN, QUICK_OVERHEAD_PLAN, runOverhead } from './overhead.ts';
+import { FULL_PROACTIVE_PLAN, QUICK_PROACTIVE_PLAN, runProactive } from './proactive.ts';
+import { type BenchResults, describeMachine, headlineLines, headlineOf, machineFacts, writeResults } from './report.ts';
+import { BenchServer } from './site.ts';
+import { drawChart } from './svg-chart.ts';
+import { formatText, matrixTables, overheadTable, proactiveTable } from './table.ts';
+import { launchBrowser } from './tabs.ts';
+import { type CellResult, FULL_PLAN, HEADLINE_SHAPE, QUICK_PLAN, runMatrix } from './workloads.ts';
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  if (!existsSync('dist/token-broker-sw.js')) throw new Error('dist/ is missing: run `npm run build` first (npm run bench does)');
+  const startedAt = new Date();
+  const started = performance.now();
+  const elapsed = () => `${Math.round((performance.now() - started) / 1000)} s`;
+
+  const server = await BenchServer.start();
+  const browser = await launchBrowser();
+  try {
+    const machine = machineFacts(browser.version());
+    console.log(`Token Broker benchmark (${quick ? 'quick' : 'full'}) on ${describeMachine(machine)}`);
+    console.log(`load average ${machine.loadAverageAtStart.join(' / ')}\n`);
+
+    const matrix = await runMatrix(browser, server, quick ? QUICK_PLAN : FULL_PLAN, (cell: CellResult) => {
+      const m = cell.median;
+      const failed = cell.errors.length > 0 ? `  FAILED RUNS: ${cell.errors.join('; ')}` : '';
+      console.log(`[${elapsed()}] rotation ${cell.rotation ? 'on ' : 'off'} ${cell.tabs}x${cell.requestsPerTab} ${cell.variant.padEnd(21)} ` +
+        `refreshes ${m.refreshRequests}, 401s ${m.api401}, ok ${m.requestsSucceeded}/${m.requestsSent}${failed}`);
+    });
+    console.log(`\n[${elapsed()}] overhead...`);
+    const overhead = await runOverhead(browser, server, quick ? QUICK_OVERHEAD_PLAN : FULL_OVERHEAD_PLAN);
+    console.log(`[${elapsed()}] known token lifetime...`);
+    const proactive = await runProactive(browser, server, quick ? QUICK_PROACTIVE_PLAN : FULL_PROACTIVE_PLAN);
+
+    machine.loadAverageAtEnd = loadavg().map((value) => Math.round(value * 100) / 100);
+    const results: BenchResults = {
+      startedAt: startedAt.toISOString(),
+      wallTimeSeconds: Math.round((performance.now() - started) / 1000),
+      plan: quick ? 'quick' : 'full',
+      machine,
+      matrix,
+      overhead,
+      proactive,
+    };
+    const chartShape = quick ? { tabs: 3, requestsPerTab: 50 } : HEADLINE_SHAPE;
+    const svg = drawChart(matrix, {
+      ...chartShape, machine: `${machine.cpuModel}, ${machine.cpuCount} cores, Chromium ${machine.chromium}`, date: results.startedAt.slice(0, 10),
+    });
+    const written = writeResults(results, svg);
+
+    console.log('');
+    for (const table of [...matrixTables(matrix), overheadTable(overhead), proactiveTable(proactive)]) console.log(`${formatText(table)}\n`);
+    for (const line of headlineLines(headlineOf(results))) console.log(line);
+    console.log(`\nWrote ${written.join(', ')}`);
+    console.log(`Wall time: ${elapsed()} (load average at end ${machine.loadAverageAtEnd.join(' / ')})`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  process.exitCode = 1;
+});
