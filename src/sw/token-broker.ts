@@ -61,8 +61,8 @@ export class TokenBroker {
     const outcome = await untilAborted(request.signal, this.#coordinator.refreshFrom(first.generation));
     if (outcome.kind !== 'refreshed') return first.response;
 
-    // Keep the 401 (its body is small: isExpiredAnswer looked at it) in case the replay cannot
-    // be sent: then the page gets what it would have got without the broker, not a network error.
+    // Keep the 401 (an error answer: a small body) in case the replay cannot be sent: then the
+    // page gets what it would have got without the broker, not a network error.
     const original = await copyResponse(first.response);
     try {
       return (await this.#send(captured, request.signal)).response;
@@ -87,7 +87,6 @@ export class TokenBroker {
       this.#sendWindow.release();
     }
   }
-
 }
 
 /** A copy of `response` whose body is already in memory, so the connection is free. */
