@@ -1,3 +1,4 @@
+import { abortHeldRequestInPage } from '../shared/naive-page.ts';
 import { count, expect, fireBurst, logIn, openControlledTab, test } from './fixtures.ts';
 
 test('requests made while a refresh is in flight wait for it instead of going out with dead credentials', async ({ context, demo }) => {
@@ -31,23 +32,7 @@ test('a held request that the page aborts ends with the page\'s abort, without w
   await demo.expireAccessTokens();
   await demo.resetCounters();
 
-  const result = await tab.evaluate(async () => {
-    let firstStatus = 0;
-    const first = fetch('/api/items').then((r) => { firstStatus = r.status; });
-    // Wait until the server is holding the refresh, so that the next request is held too.
-    while ((await (await fetch('/__demo/stats')).json()).refreshRequests < 1) await new Promise((r) => setTimeout(r, 20));
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    let abortOutcome = 'answered';
-    try {
-      await fetch('/api/whoami', { signal: controller.signal });
-    } catch (error) {
-      abortOutcome = (error as Error).name;
-    }
-    const firstStatusWhenAborted = firstStatus;
-    await first;
-    return { abortOutcome, firstStatusWhenAborted, firstStatus };
-  });
+  const result = await tab.evaluate(abortHeldRequestInPage);
 
   expect(result).toEqual({ abortOutcome: 'AbortError', firstStatusWhenAborted: 0, firstStatus: 200 });
   expect((await demo.stats()).refreshRequests).toBe(1);

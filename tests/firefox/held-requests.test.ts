@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { abortHeldRequestInPage } from '../shared/naive-page.ts';
 import { count, fireBurst, logIn, openControlledTab, sleep, untilRefreshRequests, withFirefox } from './firefox.ts';
 
 test('In Firefox, requests made while a refresh is in flight wait for it instead of going out with dead credentials.', async () => {
@@ -40,25 +41,7 @@ test('In Firefox, a held request that the page aborts ends with the page\'s abor
     await demo.expireAccessTokens();
     await demo.resetCounters();
 
-    const result = await tab.evaluate(async () => {
-      let firstStatus = 0;
-      const first = fetch('/api/items').then((r) => { firstStatus = r.status; });
-      // Wait until the server is holding the refresh, so that the next request is held too.
-      while ((await (await fetch('/__demo/stats')).json() as { refreshRequests: number }).refreshRequests < 1) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      const controller = new AbortController();
-      setTimeout(() => controller.abort(), 100);
-      let abortOutcome = 'answered';
-      try {
-        await fetch('/api/whoami', { signal: controller.signal });
-      } catch (error) {
-        abortOutcome = (error as Error).name;
-      }
-      const firstStatusWhenAborted = firstStatus;
-      await first;
-      return { abortOutcome, firstStatusWhenAborted, firstStatus };
-    });
+    const result = await tab.evaluate(abortHeldRequestInPage);
     // Give a held request that was not dropped the time to go out after the refresh.
     await sleep(500);
 

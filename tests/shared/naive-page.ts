@@ -39,3 +39,86 @@ export async function burstInPage(count: number): Promise<number[]> {
   };
   return Promise.all(Array.from({ length: count }, (_, i) => one(i)));
 }
+
+/** What /api/echo says about the body it received. */
+export interface BodyEcho {
+  method: string;
+  contentType: string | null;
+  length: number;
+  sha256: string;
+  parts?: { name: string; filename?: string; size: number; sha256: string }[];
+}
+
+export interface BodyResult {
+  kind: string;
+  method: string;
+  /** The content type the page's body implies (null: none). */
+  type: string | null;
+  /** SHA-256 of the bytes the page meant to send (for FormData: of the file part). */
+  expected: string;
+  status: number;
+  echo: BodyEcho;
+}
+
+/**
+ * Sends one body of each kind (JSON, text, Blob, ArrayBuffer, URLSearchParams, FormData with a
+ * file), each alone right after expiring every access token, so that each meets its 401 and is
+ * replayed. Returns what the server says it received, with the hash of what was meant.
+ */
+export async function sendEveryBodyKindInPage(): Promise<BodyResult[]> {
+  const hex = async (data: BufferSource) =>
+    [...new Uint8Array(await crypto.subtle.digest('SHA-256', data))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const csrf = () => document.cookie.split('; ').find((c) => c.startsWith('csrf_access_token='))!.split('=')[1]!;
+  const bytes = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 31 + 7) % 256);
+  const text = 'plain text, ünïcödé ✓\r\n';
+  const json = JSON.stringify({ order: 42, note: 'ünï', list: [1, 2, 3] });
+  const params = new URLSearchParams({ a: '1', b: 'x y&z=', c: 'ü' });
+  const form = new FormData();
+  form.append('field', 'value ü');
+  form.append('upload', new File([bytes], 'data.bin', { type: 'application/octet-stream' }));
+
+  const cases = [
+    { kind: 'json', method: 'POST', body: json, type: 'application/json', expected: await hex(new TextEncoder().encode(json)) },
+    { kind: 'text', method: 'PUT', body: text, type: 'text/plain;charset=UTF-8', expected: await hex(new TextEncoder().encode(text)) },
+    { kind: 'blob', method: 'PATCH', body: new Blob([bytes], { type: 'image/png' }), type: 'image/png', expected: await hex(bytes) },
+    { kind: 'arrayBuffer', method: 'DELETE', body: bytes.buffer, type: null, expected: await hex(bytes) },
+    { kind: 'urlSearchParams', method: 'POST', body: params, type: 'application/x-www-form-urlencoded;charset=UTF-8',
+      expected: await hex(new TextEncoder().encode(params.toString())) },
+    { kind: 'formData', method: 'POST', body: form, type: 'multipart/form-data', expected: await hex(bytes) },
+  ] as const;
+
+  const results = [];
+  for (const { kind, method, body, type, expected } of cases) {
+    await fetch('/__demo/expire', { method: 'POST' });
+    const headers: Record<string, string> = { 'X-CSRF-TOKEN': csrf() };
+    if (kind === 'json') headers['content-type'] = 'application/json';
+    const response = await fetch('/api/echo', { method, body, headers });
+    results.push({ kind, method, type, expected, status: response.status, echo: await response.json() as BodyEcho });
+  }
+  return results;
+}
+
+/**
+ * While a refresh is in flight (the server holds it), aborts a request that the broker holds.
+ * Reports how the aborted fetch ended, and whether the request that started the refresh had
+ * already been answered at that moment (it must not have: the abort did not wait for it).
+ */
+export async function abortHeldRequestInPage(): Promise<{ abortOutcome: string; firstStatusWhenAborted: number; firstStatus: number }> {
+  let firstStatus = 0;
+  const first = fetch('/api/items').then((r) => { firstStatus = r.status; });
+  // Wait until the server is holding the refresh, so that the next request is held too.
+  while (((await (await fetch('/__demo/stats')).json()) as { refreshRequests: number }).refreshRequests < 1) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 100);
+  let abortOutcome = 'answered';
+  try {
+    await fetch('/api/whoami', { signal: controller.signal });
+  } catch (error) {
+    abortOutcome = (error as Error).name;
+  }
+  const firstStatusWhenAborted = firstStatus;
+  await first;
+  return { abortOutcome, firstStatusWhenAborted, firstStatus };
+}
