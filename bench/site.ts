@@ -5,6 +5,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CounterSnapshot } from '../src/server/counters.ts';
 import { startDemoServer } from '../src/server/start.ts';
 import { brokerConfigFiles } from './broker-configs.ts';
 import { allStrategyPages } from './strategies.ts';
@@ -15,18 +16,8 @@ const PROJECT_DIR = join(BENCH_DIR, '..');
 export const DEFAULT_ACCESS_TTL_SECONDS = 600;
 const CONTROL_TIMEOUT_MS = 10_000;
 
-export interface ServerStats {
-  refreshRequests: number;
-  refreshSucceeded: number;
-  refreshRefused: number;
-  reuseDetected: number;
-  sessionsRevoked: number;
-  apiRequests: number;
-  apiSucceeded: number;
-  api401: number;
-  api401Expired: number;
-  csrfFailures: number;
-}
+/** The demo server's counters, as GET /__demo/stats returns them. */
+export type ServerStats = CounterSnapshot;
 
 /** What POST /__demo/control accepts; sessionCookies only on servers that have it. */
 export interface ServerControl {

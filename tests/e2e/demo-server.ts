@@ -4,6 +4,7 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CounterSnapshot } from '../../src/server/counters.ts';
 import { startDemoServer, type StartDemoServerOptions } from '../../src/server/start.ts';
 
 export interface DemoServerOptions extends Omit<StartDemoServerOptions, 'staticDir'> {
@@ -18,19 +19,8 @@ export function adopterPage(configPath: string, extraAttributes = ''): string {
 </head><body><p>adopter of ${configPath}</p></body></html>`;
 }
 
-export interface DemoStats {
-  refreshRequests: number;
-  refreshSucceeded: number;
-  refreshRefused: number;
-  reuseDetected: number;
-  sessionsRevoked: number;
-  apiRequests: number;
-  apiSucceeded: number;
-  api401: number;
-  api401Expired: number;
-  csrfFailures: number;
-  publicRequests: number;
-}
+/** The server's counters, as GET /__demo/stats returns them. */
+export type DemoStats = CounterSnapshot;
 
 export interface DemoControl {
   accessTtlSeconds?: number;
