@@ -6,8 +6,6 @@ const messages = {
     `token-broker: the config is invalid, the broker will not install:\n  - ${d.problems.join('\n  - ')}`,
   'config-unavailable': (d: { url: string; reason: string }) =>
     `token-broker: could not load the config from ${d.url}: ${d.reason}`,
-  'refresh-timeout': (d: { timeoutMs: number }) =>
-    `token-broker: the refresh did not finish within ${d.timeoutMs} ms`,
 } as const;
 
 type Messages = typeof messages;

@@ -1,11 +1,13 @@
 // A second way to read a cookie, for when the worker's own Cookie Store API comes back empty.
-// Seen here with Chromium 156: a worker restarted after being stopped sometimes gets no cookies at
-// all from cookieStore (getAll() is empty) while the browser still sends them on every request.
+// Seen here: Firefox ESR 153 gives about half of its fresh workers, and Chromium 156 about half of
+// the workers it restarts after a DevTools stop, a cookieStore whose getAll() is empty for the
+// worker's whole life, while the browser still sends the cookies on every request.
 // The register script in each tab answers this worker's questions about script-readable cookies
 // from document.cookie, which is exactly what the page itself could read.
 
 import type { CookieReader } from './cookie-credentials.ts';
 import { READ_COOKIES_MESSAGE } from './page-protocol.ts';
+
 const PAGE_ANSWER_TIMEOUT_MS = 500;
 
 export interface CookieQuestion {
