@@ -1,3 +1,4 @@
+import { postEchoInPage } from '../shared/naive-page.ts';
 import { adopterPage, expect, logIn, openControlledTab, test } from './fixtures.ts';
 
 const MAX_REPLAY_BODY_BYTES = 1_024;
@@ -17,11 +18,7 @@ test('a body over the replay bound is sent once and its 401 goes back to the pag
   await demo.expireAccessTokens();
   await demo.resetCounters();
 
-  const answer = await tab.evaluate(async (size) => {
-    const csrf = document.cookie.split('; ').find((c) => c.startsWith('csrf_access_token='))!.split('=')[1]!;
-    const response = await fetch('/api/echo', { method: 'POST', body: 'x'.repeat(size), headers: { 'X-CSRF-TOKEN': csrf } });
-    return { status: response.status, body: await response.json() };
-  }, MAX_REPLAY_BODY_BYTES + 1);
+  const answer = await tab.evaluate(postEchoInPage, 'x'.repeat(MAX_REPLAY_BODY_BYTES + 1));
 
   expect(answer).toEqual({ status: 401, body: { msg: 'Token has expired' } });
   const stats = await demo.stats();
@@ -29,10 +26,7 @@ test('a body over the replay bound is sent once and its 401 goes back to the pag
   expect(stats.refreshRequests).toBe(0);
 
   // A body within the bound, right after, is replayed as usual.
-  const small = await tab.evaluate(async () => {
-    const csrf = document.cookie.split('; ').find((c) => c.startsWith('csrf_access_token='))!.split('=')[1]!;
-    return (await fetch('/api/echo', { method: 'POST', body: 'small', headers: { 'X-CSRF-TOKEN': csrf } })).status;
-  });
+  const small = (await tab.evaluate(postEchoInPage, 'small')).status;
   expect(small).toBe(200);
   expect((await demo.stats()).refreshRequests).toBe(1);
 });

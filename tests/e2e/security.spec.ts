@@ -1,3 +1,4 @@
+import { requestOtherOriginInPage } from '../shared/naive-page.ts';
 import { expect, logIn, openControlledTab, test } from './fixtures.ts';
 import { startRecordingOrigin } from './recording-origin.ts';
 
@@ -8,15 +9,9 @@ test('credential headers and refreshes stay on the configured origin: another or
     await logIn(tab);
     await demo.resetCounters();
 
-    const statuses = await tab.evaluate(async (otherUrl) => {
-      const seen: number[] = [];
-      // Same path prefix as the configured api, other origin: not brokered, so no header stamped,
-      // no refresh, and the page's credentials mode is what the browser applies.
-      seen.push((await fetch(new URL('api/items', otherUrl))).status);
-      seen.push((await fetch(new URL('api/echo', otherUrl), { method: 'POST', body: 'x', credentials: 'include' })).status);
-      seen.push((await fetch(new URL('api/echo', otherUrl), { method: 'PUT', body: 'y', headers: { 'X-CSRF-TOKEN': 'page-own-value' } })).status);
-      return seen;
-    }, other.url);
+    // Same path prefix as the configured api, other origin: not brokered, so no header stamped,
+    // no refresh, and the page's credentials mode is what the browser applies.
+    const statuses = await tab.evaluate(requestOtherOriginInPage, other.url);
 
     expect(statuses).toEqual([401, 401, 401]);
     expect(other.received.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/items', 'POST /api/echo', 'PUT /api/echo']);

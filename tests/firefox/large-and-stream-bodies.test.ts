@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { postEchoInPage } from '../shared/naive-page.ts';
 import { adopterPage, logIn, openControlledTab, withFirefox } from './firefox.ts';
 
 const MAX_REPLAY_BODY_BYTES = 1_024;
@@ -19,11 +20,7 @@ test('In Firefox, a body over the replay bound is sent once and its 401 goes bac
     await demo.expireAccessTokens();
     await demo.resetCounters();
 
-    const answer = await tab.evaluate(async (size) => {
-      const csrf = document.cookie.split('; ').find((c) => c.startsWith('csrf_access_token='))!.split('=')[1]!;
-      const response = await fetch('/api/echo', { method: 'POST', body: 'x'.repeat(size), headers: { 'X-CSRF-TOKEN': csrf } });
-      return { status: response.status, body: await response.json() as unknown };
-    }, MAX_REPLAY_BODY_BYTES + 1);
+    const answer = await tab.evaluate(postEchoInPage, 'x'.repeat(MAX_REPLAY_BODY_BYTES + 1));
 
     assert.deepEqual(answer, { status: 401, body: { msg: 'Token has expired' } });
     const stats = await demo.stats();
@@ -31,10 +28,7 @@ test('In Firefox, a body over the replay bound is sent once and its 401 goes bac
     assert.equal(stats.refreshRequests, 0);
 
     // A body within the bound, right after, is replayed as usual.
-    const small = await tab.evaluate(async () => {
-      const csrf = document.cookie.split('; ').find((c) => c.startsWith('csrf_access_token='))!.split('=')[1]!;
-      return (await fetch('/api/echo', { method: 'POST', body: 'small', headers: { 'X-CSRF-TOKEN': csrf } })).status;
-    });
+    const small = (await tab.evaluate(postEchoInPage, 'small')).status;
     assert.equal(small, 200);
     assert.equal((await demo.stats()).refreshRequests, 1);
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { requestOtherOriginInPage } from '../shared/naive-page.ts';
 import { startRecordingOrigin } from '../e2e/recording-origin.ts';
 import { logIn, openControlledTab, withFirefox } from './firefox.ts';
 
@@ -11,15 +12,9 @@ test('In Firefox, credential headers and refreshes stay on the configured origin
       await logIn(tab);
       await run.demo.resetCounters();
 
-      const statuses = await tab.evaluate(async (otherUrl) => {
-        const seen: number[] = [];
-        // Same path prefix as the configured api, other origin: not brokered, so no header stamped,
-        // no refresh, and the page's credentials mode is what the browser applies.
-        seen.push((await fetch(new URL('api/items', otherUrl))).status);
-        seen.push((await fetch(new URL('api/echo', otherUrl), { method: 'POST', body: 'x', credentials: 'include' })).status);
-        seen.push((await fetch(new URL('api/echo', otherUrl), { method: 'PUT', body: 'y', headers: { 'X-CSRF-TOKEN': 'page-own-value' } })).status);
-        return seen;
-      }, other.url);
+      // Same path prefix as the configured api, other origin: not brokered, so no header stamped,
+      // no refresh, and the page's credentials mode is what the browser applies.
+      const statuses = await tab.evaluate(requestOtherOriginInPage, other.url);
 
       assert.deepEqual(statuses, [401, 401, 401]);
       assert.deepEqual(other.received.map((r) => `${r.method} ${r.path}`), ['GET /api/items', 'POST /api/echo', 'PUT /api/echo']);

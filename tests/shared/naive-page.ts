@@ -122,3 +122,22 @@ export async function abortHeldRequestInPage(): Promise<{ abortOutcome: string; 
   await first;
   return { abortOutcome, firstStatusWhenAborted, firstStatus };
 }
+
+/** POSTs `body` to /api/echo with the CSRF header from document.cookie; the status and JSON answer. */
+export async function postEchoInPage(body: string): Promise<{ status: number; body: unknown }> {
+  const csrf = document.cookie.split('; ').find((c) => c.startsWith('csrf_access_token='))!.split('=')[1]!;
+  const response = await fetch('/api/echo', { method: 'POST', body, headers: { 'X-CSRF-TOKEN': csrf } });
+  return { status: response.status, body: await response.json() as unknown };
+}
+
+/**
+ * Three requests to another origin's /api/ (the configured api's path, not its origin): a GET, a
+ * POST with credentials: 'include', a PUT with the page's own X-CSRF-TOKEN. Their statuses.
+ */
+export async function requestOtherOriginInPage(otherUrl: string): Promise<number[]> {
+  const seen: number[] = [];
+  seen.push((await fetch(new URL('api/items', otherUrl))).status);
+  seen.push((await fetch(new URL('api/echo', otherUrl), { method: 'POST', body: 'x', credentials: 'include' })).status);
+  seen.push((await fetch(new URL('api/echo', otherUrl), { method: 'PUT', body: 'y', headers: { 'X-CSRF-TOKEN': 'page-own-value' } })).status);
+  return seen;
+}
