@@ -8,13 +8,17 @@
 // asynchronously. So after a refresh the broker does not take the first read on trust: it waits,
 // bounded, until the stamped cookies no longer read their pre-refresh values.
 
+import { AccessExpiryTracker, type CookieWithExpiry } from './access-expiry.ts';
 import type { HeaderValue, TokenBrokerConfig } from './config.ts';
-import type { CredentialSource, RefreshResult } from './credential-source.ts';
+import type { CredentialSource, RefreshResult, StampedCredentials } from './credential-source.ts';
 
 /** The part of the Cookie Store API the broker uses (not yet in TypeScript's worker types). */
 export interface CookieReader {
-  get(name: string): Promise<{ value: string } | null | undefined>;
+  get(name: string): Promise<CookieWithExpiry | null | undefined>;
 }
+
+/** Cookie values read at one moment, by name; null where there was no such cookie. */
+type CookieValues = ReadonlyMap<string, CookieWithExpiry | null>;
 
 /** How long a successful refresh waits for the new cookie values to be readable. Measured in
  * Firefox ESR 153: readable at the first read, and at most 13 ms after the answer. A backend that
@@ -26,24 +30,32 @@ export class CookieCredentials implements CredentialSource {
   readonly #config: TokenBrokerConfig;
   readonly #cookies: CookieReader;
   readonly #fetch: typeof fetch;
+  /** Every cookie a stamp needs, each read once: the headers' and the one that tells the expiry. */
+  readonly #stampCookieNames: readonly string[];
+  readonly #accessExpiry = new AccessExpiryTracker();
 
   constructor(config: TokenBrokerConfig, cookies: CookieReader, fetchImpl?: typeof fetch) {
     this.#config = config;
     this.#cookies = cookies;
+    this.#stampCookieNames = [...new Set([...cookieNames(config.headers), ...(config.accessExpiry ? [config.accessExpiry.cookie] : [])])];
     // Called through a closure: the global fetch throws "Illegal invocation" when called as a
     // method of another object.
     this.#fetch = fetchImpl ?? ((input, init) => fetch(input, init));
   }
 
-  async stamp(headers: Headers): Promise<void> {
-    await this.#setHeaders(headers, this.#config.headers);
+  async stamp(headers: Headers): Promise<StampedCredentials> {
+    const cookies = await this.#read(this.#stampCookieNames);
+    setHeaders(headers, this.#config.headers, cookies);
+    const expiryCookie = this.#config.accessExpiry?.cookie;
+    return { expiresAtMs: expiryCookie === undefined ? undefined : this.#accessExpiry.expiresAtMs(cookies.get(expiryCookie)) };
   }
 
   async refresh(signal: AbortSignal): Promise<RefreshResult> {
     const { url, method, credentials } = this.#config.refresh;
     const headers = new Headers();
-    await this.#setHeaders(headers, this.#config.refresh.headers);
-    const stale = await this.#readStampedCookies();
+    setHeaders(headers, this.#config.refresh.headers, await this.#read(cookieNames(this.#config.refresh.headers)));
+    const stampedCookies = await this.#read(cookieNames(this.#config.headers));
+    const stale = new Map([...stampedCookies].map(([name, cookie]) => [name, cookie?.value]));
     let response: Response;
     try {
       response = await this.#fetch(url, { method, headers, credentials, cache: 'no-store', redirect: 'error', signal });
@@ -65,14 +77,10 @@ export class CookieCredentials implements CredentialSource {
     return { kind: 'failed', reason: `status ${response.status}` };
   }
 
-  /** The current values of the cookies that stamped headers come from, by cookie name. */
-  async #readStampedCookies(): Promise<Map<string, string | undefined>> {
-    const values = new Map<string, string | undefined>();
-    for (const value of Object.values(this.#config.headers)) {
-      if (typeof value === 'string') continue;
-      values.set(value.cookie, (await this.#cookies.get(value.cookie).catch(() => null))?.value);
-    }
-    return values;
+  /** Reads `names` at once; a cookie that cannot be read counts as absent. */
+  async #read(names: readonly string[]): Promise<CookieValues> {
+    const cookies = await Promise.all(names.map((name) => this.#cookies.get(name).catch(() => null)));
+    return new Map(names.map((name, index) => [name, cookies[index] ?? null]));
   }
 
   /**
@@ -91,17 +99,22 @@ export class CookieCredentials implements CredentialSource {
       await new Promise((resolve) => setTimeout(resolve, FRESH_COOKIE_POLL_MS));
     }
   }
+}
 
-  async #setHeaders(headers: Headers, wanted: Readonly<Record<string, HeaderValue>>): Promise<void> {
-    for (const [name, value] of Object.entries(wanted)) {
-      if (typeof value === 'string') {
-        headers.set(name, value);
-        continue;
-      }
-      const cookie = await this.#cookies.get(value.cookie);
-      // No such cookie: leave whatever the page sent; the server's answer will say what is missing.
-      if (cookie) headers.set(name, cookie.value);
+/** The cookie names that `wanted`'s header values come from. */
+function cookieNames(wanted: Readonly<Record<string, HeaderValue>>): string[] {
+  return Object.values(wanted).flatMap((value) => (typeof value === 'string' ? [] : [value.cookie]));
+}
+
+function setHeaders(headers: Headers, wanted: Readonly<Record<string, HeaderValue>>, cookies: CookieValues): void {
+  for (const [name, value] of Object.entries(wanted)) {
+    if (typeof value === 'string') {
+      headers.set(name, value);
+      continue;
     }
+    const cookie = cookies.get(value.cookie);
+    // No such cookie: leave whatever the page sent; the server's answer will say what is missing.
+    if (cookie) headers.set(name, cookie.value);
   }
 }
 

@@ -8,9 +8,15 @@ export type RefreshResult =
   /** Anything else (5xx, a network error, a malformed answer): a later 401 may try again. */
   | { readonly kind: 'failed'; readonly reason: string };
 
+/** What a source knows about the credentials it just stamped. */
+export interface StampedCredentials {
+  /** When they expire (ms since the epoch), where the source can tell: lets the broker refresh ahead. */
+  readonly expiresAtMs: number | undefined;
+}
+
 export interface CredentialSource {
   /** Sets the credential headers of a brokered request from their current values. */
-  stamp(headers: Headers): Promise<void>;
+  stamp(headers: Headers): Promise<StampedCredentials>;
   /** Sends one refresh request and says how it went. Never retries. */
   refresh(signal: AbortSignal): Promise<RefreshResult>;
 }

@@ -3,7 +3,6 @@
 
 import { Route, type Router } from 'workbox-routing';
 import type { HTTPMethod } from 'workbox-routing/utils/constants.js';
-import { CookieAccessExpiry, type CookieExpiryReader } from './access-expiry.ts';
 import type { TokenBrokerConfig } from './config.ts';
 import { CookieCredentials, type CookieReader } from './cookie-credentials.ts';
 import type { CredentialSource } from './credential-source.ts';
@@ -18,9 +17,8 @@ const METHODS: readonly HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', '
 
 export interface BrokerEnvironment {
   readonly store: GenerationStore;
+  /** Where cookies are read; where it gives their expiry (the Cookie Store API), requests can refresh ahead of it. */
   readonly cookies: CookieReader;
-  /** The Cookie Store API itself, where there is one: the only source of cookie expiries. */
-  readonly cookieExpiries?: CookieExpiryReader;
   readonly locks?: LockManager;
   readonly announce?: TabAnnouncer;
   readonly fetch?: typeof fetch;
@@ -37,10 +35,7 @@ export function createTokenBroker(config: TokenBrokerConfig, env: BrokerEnvironm
     refreshTimeoutMs: config.refreshTimeoutMs,
     cooldownMs: config.cooldownMs,
   });
-  const accessExpiry = config.accessExpiry && env.cookieExpiries
-    ? new CookieAccessExpiry(env.cookieExpiries, config.accessExpiry.cookie)
-    : undefined;
-  return new TokenBroker({ config, credentials, coordinator, accessExpiry, fetch: env.fetch });
+  return new TokenBroker({ config, credentials, coordinator, fetch: env.fetch });
 }
 
 /** Routes the broker's requests, every method, through `router`. */

@@ -64,6 +64,11 @@ export class RefreshCoordinator {
     return this.#current.generation;
   }
 
+  /** True while a refresh is in flight in this worker: requests wait for idle() before stamping. */
+  get refreshing(): boolean {
+    return this.#inFlight !== undefined;
+  }
+
   /** Resolves once no refresh is in flight in this worker; never rejects. */
   async idle(): Promise<void> {
     while (this.#inFlight) await this.#inFlight.outcome;

@@ -17,7 +17,6 @@ const database = openBrokerDatabase();
 const environment: BrokerEnvironment = {
   store: new IdbGenerationStore(database),
   cookies: cookieReader(),
-  cookieExpiries: self.cookieStore,
   locks: self.navigator.locks,
 };
 const workerOrigin = self.location.origin;

@@ -3,7 +3,6 @@
 // answers goes back to the page, and so does anything that is not a refresh-worthy 401.
 
 import { untilAborted } from './abortable.ts';
-import type { AccessExpiry } from './access-expiry.ts';
 import type { TokenBrokerConfig } from './config.ts';
 import type { CredentialSource } from './credential-source.ts';
 import type { RefreshCoordinator } from './refresh-coordinator.ts';
@@ -16,9 +15,15 @@ export interface TokenBrokerOptions {
   readonly config: TokenBrokerConfig;
   readonly credentials: CredentialSource;
   readonly coordinator: RefreshCoordinator;
-  /** Where the access token's expiry can be read, if anywhere: lets the broker refresh ahead. */
-  readonly accessExpiry?: AccessExpiry;
   readonly fetch?: typeof fetch;
+  /** Wall clock in ms since the epoch, compared with the credentials' expiry. */
+  readonly now?: () => number;
+}
+
+interface StampedHeaders {
+  readonly headers: Headers;
+  readonly generation: number;
+  readonly expiresAtMs: number | undefined;
 }
 
 interface SentRequest {
@@ -31,17 +36,17 @@ export class TokenBroker {
   readonly #config: TokenBrokerConfig;
   readonly #credentials: CredentialSource;
   readonly #coordinator: RefreshCoordinator;
-  readonly #accessExpiry: AccessExpiry | undefined;
   readonly #sendWindow: SendWindow;
   readonly #fetch: typeof fetch;
+  readonly #now: () => number;
 
   constructor(options: TokenBrokerOptions) {
     this.#config = options.config;
     this.#credentials = options.credentials;
     this.#coordinator = options.coordinator;
-    this.#accessExpiry = options.accessExpiry;
     this.#sendWindow = new SendWindow(options.config.maxConcurrentRequests);
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#now = options.now ?? Date.now;
   }
 
   matches(request: Request): boolean {
@@ -51,10 +56,6 @@ export class TokenBroker {
   async handle(request: Request): Promise<Response> {
     const captured = await captureRequest(request, this.#config.maxReplayBodyBytes);
     await this.#coordinator.ready();
-    // No request goes out with credentials about to die.
-    if (await this.#accessExpiry?.isDue(this.#config.refreshAheadMs)) {
-      await untilAborted(request.signal, this.#coordinator.refreshFrom(this.#coordinator.generation));
-    }
     const first = await this.#send(captured, request.signal);
     if (!captured.replayable || !(await isExpiredAnswer(first.response, this.#config.expiredWhen))) return first.response;
 
@@ -76,16 +77,31 @@ export class TokenBroker {
   async #send(captured: ReplayableRequest, signal: AbortSignal): Promise<SentRequest> {
     await this.#sendWindow.acquire(signal);
     try {
-      // No request goes out with credentials known to be dead: hold it while a refresh runs.
-      await untilAborted(signal, this.#coordinator.idle());
-      const generation = this.#coordinator.generation;
-      const headers = new Headers(captured.headers);
-      await this.#credentials.stamp(headers);
-      const response = await this.#fetch(captured.build(headers));
-      return { response, generation };
+      const stamped = await this.#stamp(captured, signal);
+      if (stamped.expiresAtMs !== undefined && stamped.expiresAtMs - this.#now() <= this.#config.refreshAheadMs) {
+        // No request goes out with credentials about to die: refresh first (once; whatever it
+        // says, the request then goes out with what there is).
+        await untilAborted(signal, this.#coordinator.refreshFrom(stamped.generation));
+        return await this.#fetchStamped(captured, await this.#stamp(captured, signal));
+      }
+      // Awaited here, not returned as a promise: the slot is released only once the answer came.
+      return await this.#fetchStamped(captured, stamped);
     } finally {
       this.#sendWindow.release();
     }
+  }
+
+  /** Holds the request while a refresh runs (no request goes out with credentials known to be dead), then stamps its headers. */
+  async #stamp(captured: ReplayableRequest, signal: AbortSignal): Promise<StampedHeaders> {
+    if (this.#coordinator.refreshing) await untilAborted(signal, this.#coordinator.idle());
+    const generation = this.#coordinator.generation;
+    const headers = new Headers(captured.headers);
+    const { expiresAtMs } = await this.#credentials.stamp(headers);
+    return { headers, generation, expiresAtMs };
+  }
+
+  async #fetchStamped(captured: ReplayableRequest, { headers, generation }: StampedHeaders): Promise<SentRequest> {
+    return { response: await this.#fetch(captured.build(headers)), generation };
   }
 }
 

@@ -1,36 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { CookieAccessExpiry, type CookieExpiryReader } from '../../../src/sw/access-expiry.ts';
+import { AccessExpiryTracker } from '../../../src/sw/access-expiry.ts';
 
-function jar(initial: { value: string; expires: number | null } | null) {
-  const state = { cookie: initial };
-  const reader: CookieExpiryReader = { get: async () => state.cookie };
-  return { state, reader };
-}
-
-describe('CookieAccessExpiry', () => {
-  it('is due within the ahead window of the cookie\'s expiry, not before', async () => {
-    const clock = { nowMs: 10_000 };
-    const { reader } = jar({ value: 'v', expires: 15_000 });
-    const expiry = new CookieAccessExpiry(reader, 'csrf_access_token', () => clock.nowMs);
-    expect(await expiry.isDue(2_000)).toBe(false);
-    clock.nowMs = 13_000;
-    expect(await expiry.isDue(2_000)).toBe(true);
+describe('AccessExpiryTracker', () => {
+  it('gives the expiry the cookie carries, and none for a session cookie', () => {
+    const tracker = new AccessExpiryTracker(() => 10_000);
+    expect(tracker.expiresAtMs({ value: 'v', expires: 15_000 })).toBe(15_000);
+    expect(tracker.expiresAtMs({ value: 'v', expires: null })).toBeUndefined();
+    expect(tracker.expiresAtMs({ value: 'v' })).toBeUndefined();
   });
 
-  it('is never due for a session cookie, whose expiry is unknown', async () => {
-    const { reader } = jar({ value: 'v', expires: null });
-    expect(await new CookieAccessExpiry(reader, 'c', () => 1e12).isDue(2_000)).toBe(false);
-  });
-
-  it('remembers the expiry of a cookie the browser dropped when it ran out, but not of one never seen', async () => {
+  it('remembers the expiry of a cookie the browser dropped when it ran out, but not of one never seen or removed early', () => {
     const clock = { nowMs: 10_000 };
-    const { state, reader } = jar(null);
-    const expiry = new CookieAccessExpiry(reader, 'c', () => clock.nowMs);
-    expect(await expiry.isDue(2_000)).toBe(false);
-    state.cookie = { value: 'v', expires: 20_000 };
-    expect(await expiry.isDue(2_000)).toBe(false);
-    state.cookie = null;
+    const tracker = new AccessExpiryTracker(() => clock.nowMs);
+    expect(tracker.expiresAtMs(null)).toBeUndefined();
+    expect(tracker.expiresAtMs({ value: 'v', expires: 20_000 })).toBe(20_000);
+    // Removed before its expiry (a logout): not an expiry.
+    expect(tracker.expiresAtMs(null)).toBeUndefined();
     clock.nowMs = 21_000;
-    expect(await expiry.isDue(2_000)).toBe(true);
+    expect(tracker.expiresAtMs(null)).toBe(20_000);
   });
 });

@@ -37,6 +37,26 @@ describe('CookieCredentials', () => {
     expect(untouched.get('X-CSRF-TOKEN')).toBe('page-value');
   });
 
+  it('reads each cookie once per stamp, and says the access expiry that cookie carries', async () => {
+    const reads: string[] = [];
+    const expiresMs = Date.now() + 60_000;
+    const reader: CookieReader = {
+      get: async (name) => {
+        reads.push(name);
+        return name === 'csrf_access_token' ? { value: 'one', expires: expiresMs } : null;
+      },
+    };
+    // The preset stamps X-CSRF-TOKEN from csrf_access_token and reads the expiry from the same cookie.
+    const credentials = new CookieCredentials(config, reader, answering(() => new Response()));
+    const headers = new Headers();
+    expect(await credentials.stamp(headers)).toEqual({ expiresAtMs: expiresMs });
+    expect(headers.get('X-CSRF-TOKEN')).toBe('one');
+    expect(reads).toEqual(['csrf_access_token']);
+
+    const withoutExpiry = resolveConfig({ api: ['/api/'], refresh: { url: '/token/refresh' }, headers: { 'X-CSRF-TOKEN': { cookie: 'csrf_access_token' } } }, ORIGIN);
+    expect(await new CookieCredentials(withoutExpiry, reader, answering(() => new Response())).stamp(new Headers())).toEqual({ expiresAtMs: undefined });
+  });
+
   it('sends the refresh to refresh.url with the refresh CSRF cookie, and says how it went by status', async () => {
     const { reader } = jar({ csrf_refresh_token: 'r1' });
     const sent: { url: string; headers: Headers }[] = [];

@@ -11,6 +11,8 @@ const ORIGIN = 'https://app.example';
 /** A server whose access credential is the header X-Cred: valid when it equals `validCred`. */
 function setup(options: {
   refreshResult?: RefreshResult; maxReplayBodyBytes?: number; alwaysUnauthorized?: boolean; replayNetworkError?: boolean; maxConcurrentRequests?: number;
+  /** The credential's lifetime as the source tells it (refresh ahead); default: unknown. */
+  credentialLifetimeMs?: number;
 } = {}) {
   const state = { validCred: 'cred-1', refreshes: 0, sent: [] as { url: string; cred: string | null; body: string }[], inFlight: 0, maxInFlight: 0 };
   const config = resolveConfig({
@@ -21,12 +23,19 @@ function setup(options: {
     maxConcurrentRequests: options.maxConcurrentRequests,
   }, ORIGIN);
   let currentCookie = 'cred-0';
+  let cookieSetAtMs = Date.now();
   const credentials: CredentialSource = {
-    stamp: async (headers) => headers.set('X-Cred', currentCookie),
+    stamp: async (headers) => {
+      headers.set('X-Cred', currentCookie);
+      return { expiresAtMs: options.credentialLifetimeMs === undefined ? undefined : cookieSetAtMs + options.credentialLifetimeMs };
+    },
     refresh: async () => {
       state.refreshes += 1;
       const result = options.refreshResult ?? { kind: 'refreshed' };
-      if (result.kind === 'refreshed') currentCookie = state.validCred;
+      if (result.kind === 'refreshed') {
+        currentCookie = state.validCred;
+        cookieSetAtMs = Date.now();
+      }
       return result;
     },
   };
@@ -86,6 +95,24 @@ describe('TokenBroker', () => {
     expect(state.refreshes).toBe(1);
     // Only the first window's worth met the expired credential; the rest waited and went out fresh.
     expect(state.sent.filter((s) => s.cred === 'cred-0').length).toBeLessThanOrEqual(3);
+  });
+
+  it('refreshes ahead when the source says the credentials are about to expire, so no request meets a 401', async () => {
+    // cred-0 expires within refreshAheadMs (default 2 s) of now.
+    const { broker, state } = setup({ credentialLifetimeMs: 1_000 });
+    const responses = await Promise.all(Array.from({ length: 5 }, (_, i) => broker.handle(new Request(`${ORIGIN}/api/items/${i}`))));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(state.refreshes).toBe(1);
+    expect(state.sent.every((s) => s.cred === 'cred-1')).toBe(true);
+    expect(state.sent).toHaveLength(5);
+  });
+
+  it('does not refresh ahead while the credentials have longer to live', async () => {
+    const { broker, state } = setup({ credentialLifetimeMs: 60_000, alwaysUnauthorized: false });
+    state.validCred = 'cred-0';
+    const response = await broker.handle(new Request(`${ORIGIN}/api/items`));
+    expect(response.status).toBe(200);
+    expect(state.refreshes).toBe(0);
   });
 
   it('replays at most once: an endpoint that always answers 401 gets its 401 back after one replay', async () => {
