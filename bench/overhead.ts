@@ -1,14 +1,16 @@
 // What the broker costs when nothing expires: the same page and the same GET /api/items with no
 // worker, with a worker that only does respondWith(fetch(request)), and with the broker.
-// The three run in alternating rounds in one browser, so that the shared machine's slow spells
-// fall on all of them; only ratios measured side by side are worth reading.
+// They run in alternating rounds in one browser, so that the shared machine's slow spells fall on
+// all of them; only ratios measured side by side are worth reading. The pass-through worker runs
+// twice, in two profiles: the broker is compared with both together, and the two compared with
+// each other say how small a difference this machine can resolve.
 
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import type { BenchServer } from './site.ts';
 import { percentile, round } from './statistics.ts';
 import { EVALUATE_TIMEOUT_MS, logIn, openTab, withTimeout } from './tabs.ts';
 
-export type WorkerSetup = 'no worker' | 'pass-through worker' | 'broker';
+export type WorkerSetup = 'no worker' | 'pass-through worker' | 'pass-through worker, again' | 'broker';
 export type RequestPattern = 'sequential' | 'parallel';
 
 export interface OverheadPlan {
@@ -19,8 +21,9 @@ export interface OverheadPlan {
   readonly warmUpRequests: number;
 }
 
+// Many short rounds rather than a few long ones: a slow spell then falls on every setup.
 export const FULL_OVERHEAD_PLAN: OverheadPlan = {
-  rounds: 4, sequentialRequests: 200, parallelBatches: 20, parallelBatchSize: 20, warmUpRequests: 30,
+  rounds: 8, sequentialRequests: 100, parallelBatches: 10, parallelBatchSize: 20, warmUpRequests: 30,
 };
 export const QUICK_OVERHEAD_PLAN: OverheadPlan = {
   rounds: 2, sequentialRequests: 50, parallelBatches: 5, parallelBatchSize: 20, warmUpRequests: 10,
@@ -35,8 +38,20 @@ export interface Percentiles {
 export interface OverheadResult {
   readonly plan: OverheadPlan;
   readonly setups: Record<RequestPattern, Record<WorkerSetup, Percentiles>>;
-  /** p50 and p90 of the broker over the pass-through worker, and of the pass-through over none. */
-  readonly ratios: Record<RequestPattern, { brokerOverPassThrough: { p50: number; p90: number }; passThroughOverNone: { p50: number; p90: number } }>;
+  readonly ratios: Record<RequestPattern, OverheadRatios>;
+}
+
+interface Ratio {
+  readonly p50: number;
+  readonly p90: number;
+}
+
+export interface OverheadRatios {
+  /** The broker over both pass-through profiles' requests together. */
+  readonly brokerOverPassThrough: Ratio;
+  /** The second pass-through profile over the first: what an overhead of zero looks like here. */
+  readonly passThroughAgainOverPassThrough: Ratio;
+  readonly passThroughOverNone: Ratio;
 }
 
 interface OverheadWindow {
@@ -47,6 +62,7 @@ interface OverheadWindow {
 const SETUPS: readonly { setup: WorkerSetup; page: string; controlled: boolean }[] = [
   { setup: 'no worker', page: 'bench/overhead-plain.html', controlled: false },
   { setup: 'pass-through worker', page: 'bench/overhead-passthrough.html', controlled: true },
+  { setup: 'pass-through worker, again', page: 'bench/overhead-passthrough.html', controlled: true },
   { setup: 'broker', page: 'bench/overhead-broker.html', controlled: true },
 ];
 const PATTERNS: readonly RequestPattern[] = ['sequential', 'parallel'];
@@ -94,20 +110,31 @@ export async function runOverhead(browser: Browser, server: BenchServer, plan: O
 
 function summarize(plan: OverheadPlan, durations: Map<string, number[]>): OverheadResult {
   const setups = {} as Record<RequestPattern, Record<WorkerSetup, Percentiles>>;
-  const ratios = {} as OverheadResult['ratios'];
+  const ratios = {} as Record<RequestPattern, OverheadRatios>;
   for (const pattern of PATTERNS) {
-    const of = (setup: WorkerSetup): Percentiles => {
-      const values = durations.get(`${pattern}/${setup}`) ?? [];
-      return { requests: values.length, p50Ms: round(percentile(values, 0.5), 2), p90Ms: round(percentile(values, 0.9), 2) };
+    const valuesOf = (setup: WorkerSetup) => durations.get(`${pattern}/${setup}`) ?? [];
+    const passThroughBoth = percentiles([...valuesOf('pass-through worker'), ...valuesOf('pass-through worker, again')]);
+    const of = (setup: WorkerSetup) => percentiles(valuesOf(setup));
+    setups[pattern] = {
+      'no worker': of('no worker'),
+      'pass-through worker': of('pass-through worker'),
+      'pass-through worker, again': of('pass-through worker, again'),
+      broker: of('broker'),
     };
-    const none = of('no worker');
-    const passThrough = of('pass-through worker');
-    const broker = of('broker');
-    setups[pattern] = { 'no worker': none, 'pass-through worker': passThrough, broker };
+    const { 'no worker': none, 'pass-through worker': passThrough, 'pass-through worker, again': again, broker } = setups[pattern];
     ratios[pattern] = {
-      brokerOverPassThrough: { p50: round(broker.p50Ms / passThrough.p50Ms, 3), p90: round(broker.p90Ms / passThrough.p90Ms, 3) },
-      passThroughOverNone: { p50: round(passThrough.p50Ms / none.p50Ms, 3), p90: round(passThrough.p90Ms / none.p90Ms, 3) },
+      brokerOverPassThrough: ratioOf(broker, passThroughBoth),
+      passThroughAgainOverPassThrough: ratioOf(again, passThrough),
+      passThroughOverNone: ratioOf(passThroughBoth, none),
     };
   }
   return { plan, setups, ratios };
+}
+
+function percentiles(values: number[]): Percentiles {
+  return { requests: values.length, p50Ms: round(percentile(values, 0.5), 2), p90Ms: round(percentile(values, 0.9), 2) };
+}
+
+function ratioOf(over: Percentiles, under: Percentiles): Ratio {
+  return { p50: round(over.p50Ms / under.p50Ms, 3), p90: round(over.p90Ms / under.p90Ms, 3) };
 }

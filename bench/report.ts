@@ -61,6 +61,8 @@ export interface Headline {
   wasted401sKnownLifetime: Record<string, number>;
   /** Broker p50 / pass-through p50, minus one, in percent. */
   p50OverheadPercent: { sequential: number; parallel: number } | undefined;
+  /** The same for two identical pass-through workers: the difference this machine cannot resolve. */
+  p50NoisePercent: { sequential: number; parallel: number } | undefined;
 }
 
 export function headlineOf(results: BenchResults): Headline {
@@ -75,6 +77,10 @@ export function headlineOf(results: BenchResults): Headline {
       sequential: percent(results.overhead.ratios.sequential.brokerOverPassThrough.p50),
       parallel: percent(results.overhead.ratios.parallel.brokerOverPassThrough.p50),
     },
+    p50NoisePercent: results.overhead?.ratios.sequential.passThroughAgainOverPassThrough && {
+      sequential: percent(results.overhead.ratios.sequential.passThroughAgainOverPassThrough.p50),
+      parallel: percent(results.overhead.ratios.parallel.passThroughAgainOverPassThrough.p50),
+    },
   };
 }
 
@@ -82,11 +88,13 @@ export function headlineLines(headline: Headline): string[] {
   const list = (record: Record<string, number>) => Object.entries(record).map(([name, value]) => `${name} ${value}`).join(', ') || 'not measured';
   const { tabs, requestsPerTab } = HEADLINE_SHAPE;
   const overhead = headline.p50OverheadPercent;
+  const noise = headline.p50NoisePercent;
   return [
     `Refreshes per expiry with the broker at T=${tabs}, R=${requestsPerTab}, rotation on (goal 1): ${list(headline.brokerRefreshesPerExpiry)}`,
     `401 round trips per expiry with the broker there, reactive (token expired by the server): ${list(headline.brokerWasted401sAtHeadline)}`,
     `401 round trips per expiry where the lifetime is known (goal 0 with the proactive broker): ${list(headline.wasted401sKnownLifetime)}`,
-    overhead ? `p50 overhead of the broker vs the pass-through worker (goal within 5%): sequential ${overhead.sequential}%, parallel ${overhead.parallel}%`
+    overhead ? `p50 overhead of the broker vs the pass-through worker (goal within 5%): sequential ${overhead.sequential}%, parallel ${overhead.parallel}%` +
+      (noise ? ` (two identical pass-through workers differ by ${noise.sequential}% / ${noise.parallel}% here: the noise)` : '')
       : 'p50 overhead: not measured',
   ];
 }

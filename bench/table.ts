@@ -56,10 +56,15 @@ export function overheadTable(result: OverheadResult): Table {
   for (const pattern of ['sequential', 'parallel'] as const satisfies readonly RequestPattern[]) {
     if (rows.length > 0) rows.push(undefined);
     const ratios = result.ratios[pattern];
-    for (const setup of ['no worker', 'pass-through worker', 'broker'] as const satisfies readonly WorkerSetup[]) {
+    const ratioText = (ratio: { p50: number; p90: number }, against: string) => `${ratio.p50} / ${ratio.p90} (${against})`;
+    for (const setup of ['no worker', 'pass-through worker', 'pass-through worker, again', 'broker'] as const satisfies readonly WorkerSetup[]) {
       const figures = result.setups[pattern][setup];
-      const ratio = setup === 'broker' ? `${ratios.brokerOverPassThrough.p50} / ${ratios.brokerOverPassThrough.p90} (vs pass-through)`
-        : setup === 'pass-through worker' ? `${ratios.passThroughOverNone.p50} / ${ratios.passThroughOverNone.p90} (vs no worker)` : '';
+      const ratio = {
+        'no worker': '',
+        'pass-through worker': ratioText(ratios.passThroughOverNone, 'both pass-throughs vs no worker'),
+        'pass-through worker, again': ratioText(ratios.passThroughAgainOverPassThrough, 'vs the first: the noise'),
+        broker: ratioText(ratios.brokerOverPassThrough, 'vs both pass-throughs'),
+      }[setup];
       rows.push([pattern, setup, String(figures.requests), figures.p50Ms.toFixed(2), figures.p90Ms.toFixed(2), ratio]);
     }
   }

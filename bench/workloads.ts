@@ -1,9 +1,10 @@
 // The matrix: every strategy with and without the broker, T tabs x R requests fired just after
 // expiry, with refresh-token rotation (and reuse detection) on and off. Several runs per cell
 // only where they matter most and the 10-minute budget allows; every figure is then the median.
+// Each variant's T tabs stay open for all its bursts at that T (one profile), largest R first.
 
 import type { Browser } from '@playwright/test';
-import { type BurstShape, type RunFigures, runCell } from './measure.ts';
+import { BenchProfile, type BurstShape, type RunFigures } from './measure.ts';
 import type { BenchServer } from './site.ts';
 import { median } from './statistics.ts';
 import { VARIANTS, type Variant, variantName } from './strategies.ts';
@@ -66,24 +67,16 @@ export async function runMatrix(browser: Browser, server: BenchServer, plan: Mat
   for (const rotation of ROTATION_SETTINGS) {
     await server.control({ rotation, reuseDetection: rotation });
     for (const tabs of plan.tabCounts) {
+      const runs = new Map<string, RunFigures[]>();
+      const errors = new Map<string, string[]>();
+      for (const variant of VARIANTS) {
+        await runVariantAt(browser, server, plan, variant, rotation, tabs, runs, errors);
+      }
+      // Reported shape by shape, as the tables read.
       for (const requestsPerTab of plan.requestsPerTab) {
-        const shape = { tabs, requestsPerTab };
-        const runs = new Map<Variant, RunFigures[]>(VARIANTS.map((variant) => [variant, []]));
-        const errors = new Map<Variant, string[]>(VARIANTS.map((variant) => [variant, []]));
-        const rounds = Math.max(...VARIANTS.map((variant) => runsFor(plan, variant, rotation, shape)));
-        // Round-robin over the variants, so that a slow spell of a shared machine hits them all alike.
-        for (let round = 0; round < rounds; round += 1) {
-          for (const variant of VARIANTS) {
-            if (round >= runsFor(plan, variant, rotation, shape)) continue;
-            try {
-              runs.get(variant)?.push(await runCell(browser, server, variant, shape));
-            } catch (error) {
-              errors.get(variant)?.push(error instanceof Error ? error.message : String(error));
-            }
-          }
-        }
         for (const variant of VARIANTS) {
-          const cell = summarize(variant, rotation, shape, runs.get(variant) ?? [], errors.get(variant) ?? []);
+          const key = cellKey(variant, requestsPerTab);
+          const cell = summarize(variant, rotation, { tabs, requestsPerTab }, runs.get(key) ?? [], errors.get(key) ?? []);
           cells.push(cell);
           onCell(cell);
         }
@@ -91,6 +84,43 @@ export async function runMatrix(browser: Browser, server: BenchServer, plan: Mat
     }
   }
   return cells;
+}
+
+function cellKey(variant: Variant, requestsPerTab: number): string {
+  return `${variantName(variant)}/${requestsPerTab}`;
+}
+
+/**
+ * Every burst of one variant at one tab count, in one profile where that saves time: a new one
+ * when the old one would first have to wait out the broker's cooldown for longer than opening
+ * takes, or when a burst failed.
+ */
+async function runVariantAt(browser: Browser, server: BenchServer, plan: MatrixPlan, variant: Variant, rotation: boolean,
+  tabs: number, runs: Map<string, RunFigures[]>, errors: Map<string, string[]>): Promise<void> {
+  let profile: BenchProfile | undefined;
+  try {
+    // Largest first: a long burst ends well past the broker's cooldown, so the next one need not wait.
+    for (const requestsPerTab of [...plan.requestsPerTab].sort((a, b) => b - a)) {
+      const key = cellKey(variant, requestsPerTab);
+      for (let run = 0; run < runsFor(plan, variant, rotation, { tabs, requestsPerTab }); run += 1) {
+        try {
+          if (profile && (await profile.cooldownLeftMs()) > profile.openedInMs) {
+            await profile.close();
+            profile = undefined;
+          }
+          profile ??= await BenchProfile.open(browser, server, variant, tabs);
+          const figures = await profile.burst(server, requestsPerTab);
+          runs.set(key, [...(runs.get(key) ?? []), figures]);
+        } catch (error) {
+          errors.set(key, [...(errors.get(key) ?? []), error instanceof Error ? error.message : String(error)]);
+          await profile?.close().catch(() => undefined);
+          profile = undefined;
+        }
+      }
+    }
+  } finally {
+    await profile?.close();
+  }
 }
 
 export function summarize(variant: Variant, rotation: boolean, shape: BurstShape, runs: RunFigures[], errors: string[]): CellResult {

@@ -46,6 +46,13 @@ function epochNowMs() {
   return performance.timeOrigin + performance.now();
 }
 
+// When this tab last heard the broker announce a refresh (0: never): the runner waits out the
+// broker's cooldown after it before the next expiry of a profile it keeps open.
+let lastRefreshedEpochMs = 0;
+new BroadcastChannel('token-broker').addEventListener('message', (event) => {
+  if (event.data?.type === 'refreshed') lastRefreshedEpochMs = epochNowMs();
+});
+
 /**
  * Installs window.benchBurst(n, startAtEpochMs): waits until the given wall-clock time (so that
  * the tabs of a cell fire together), sends n requests at once, and returns each one's status and
@@ -61,6 +68,7 @@ export function installBench(http, strategy) {
     return { firstSendEpochMs, lastAnswerEpochMs: epochNowMs(), results };
   };
   window.benchCheckSession = checkSession;
+  window.benchLastRefreshedEpochMs = () => lastRefreshedEpochMs;
 }
 
 /**
