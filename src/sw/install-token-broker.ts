@@ -6,6 +6,7 @@ import type { HTTPMethod } from 'workbox-routing/utils/constants.js';
 import type { TokenBrokerConfig } from './config.ts';
 import { CookieCredentials, type CookieReader } from './cookie-credentials.ts';
 import type { CredentialSource } from './credential-source.ts';
+import { FreshCookieReads } from './fresh-cookie-reads.ts';
 import { type GenerationStore } from './generation-store.ts';
 import { RefreshCoordinator } from './refresh-coordinator.ts';
 import { NoRefreshLock, WebRefreshLock } from './refresh-lock.ts';
@@ -46,5 +47,5 @@ export function installTokenBroker(router: Router, broker: TokenBroker): void {
 }
 
 function createCredentialSource(config: TokenBrokerConfig, env: BrokerEnvironment): CredentialSource {
-  return new CookieCredentials(config, env.cookies, env.fetch);
+  return new CookieCredentials(config, new FreshCookieReads(env.cookies), env.fetch);
 }

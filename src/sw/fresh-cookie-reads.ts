@@ -1,0 +1,46 @@
+// Fewer round trips to the browser's cookie store, without ever answering with a value read
+// before the question was asked. A caller that asks while a read of the same cookie is in flight
+// cannot use that read (it may have started before a Set-Cookie the caller's request depends on),
+// but it can share the next one: all callers that arrive during one read share the read that
+// starts when it ends. One request at a time: one read each, as before. Twenty at once: two reads
+// instead of twenty, each a round trip to the network process that also carries the requests.
+
+import type { CookieReader } from './cookie-credentials.ts';
+
+type CookieAnswer = Awaited<ReturnType<CookieReader['get']>>;
+
+interface PendingReads {
+  /** The read in flight: started before anyone now waiting for `next` asked. */
+  current: Promise<CookieAnswer>;
+  /** The read that starts when `current` ends, shared by everyone who asked meanwhile. */
+  next: Promise<CookieAnswer> | undefined;
+}
+
+export class FreshCookieReads implements CookieReader {
+  readonly #cookies: CookieReader;
+  readonly #pending = new Map<string, PendingReads>();
+
+  constructor(cookies: CookieReader) {
+    this.#cookies = cookies;
+  }
+
+  get(name: string): Promise<CookieAnswer> {
+    const pending = this.#pending.get(name);
+    if (!pending) return this.#start(name);
+    pending.next ??= pending.current.then(() => this.#start(name), () => this.#start(name));
+    return pending.next;
+  }
+
+  /** A read that starts now; while it runs, later askers queue for the one after it. */
+  #start(name: string): Promise<CookieAnswer> {
+    const read = this.#cookies.get(name);
+    const pending: PendingReads = { current: read, next: undefined };
+    this.#pending.set(name, pending);
+    const settle = () => {
+      // Whoever asked during this read has already chained a new read that replaces this entry.
+      if (this.#pending.get(name) === pending) this.#pending.delete(name);
+    };
+    read.then(settle, settle);
+    return read;
+  }
+}
