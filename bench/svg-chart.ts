@@ -26,11 +26,17 @@ interface Scale {
   ticks: number[];
 }
 
+// The log axis starts a little below 1, so that the goal, 1 refresh, is a bar one can see.
+const LOG_FLOOR = 0.5;
+// Every bar, even a 0, shows a sliver of its colour: the legend's green must be findable.
+const MIN_BAR_PX = 2;
+
 function logScale(max: number): Scale {
   const top = 10 ** Math.max(1, Math.ceil(Math.log10(Math.max(max, 1))));
   const bottom = PANEL_TOP + PANEL_HEIGHT;
+  const span = Math.log10(top) - Math.log10(LOG_FLOOR);
   return {
-    y: (value) => (value < 1 ? bottom : bottom - (Math.log10(value) / Math.log10(top)) * PANEL_HEIGHT),
+    y: (value) => (value < LOG_FLOOR ? bottom : bottom - ((Math.log10(value) - Math.log10(LOG_FLOOR)) / span) * PANEL_HEIGHT),
     ticks: Array.from({ length: Math.log10(top) + 1 }, (_, power) => 10 ** power),
   };
 }
@@ -71,7 +77,7 @@ function panel(left: number, title: string, pairs: BarPair[], scale: Scale): str
         parts.push(`<text x="${x + BAR_WIDTH / 2}" y="${bottom - 4}" text-anchor="middle" font-size="11">n/a</text>`);
         continue;
       }
-      const y = scale.y(bar.value);
+      const y = Math.min(scale.y(bar.value), bottom - MIN_BAR_PX);
       parts.push(`<rect x="${x}" y="${y.toFixed(1)}" width="${BAR_WIDTH}" height="${(bottom - y).toFixed(1)}" fill="${COLORS[side]}"/>`,
         `<text x="${x + BAR_WIDTH / 2}" y="${(y - 4).toFixed(1)}" text-anchor="middle" font-size="11">${bar.value}</text>`);
       if (!bar.alive) {
