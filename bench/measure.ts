@@ -51,14 +51,14 @@ interface BurstResult {
 interface BenchWindow {
   benchBurst(n: number, startAtEpochMs: number): Promise<BurstResult>;
   benchCheckSession(): Promise<SessionVerdict>;
-  benchLastRefreshedEpochMs(): number;
+  benchLastRefreshEndedEpochMs(): number;
 }
 
 // Time for the runner to hand every tab its burst before the common start.
 const START_MARGIN_MS = 150;
 const START_MARGIN_PER_TAB_MS = 15;
-// A broker takes a 401 within its cooldown after a refresh for "not an expiry" (the bench pages
-// use its default). Within one burst that never matters; between two bursts of one profile the
+// A broker takes a 401 within its cooldown after a refresh for "not an expiry", and makes no new
+// refresh within it after a failed one (the bench pages use its default). Within one burst that never matters; between two bursts of one profile the
 // runner waits it out, so that each expiry is measured as if it were the first.
 const COOLDOWN_MARGIN_MS = 200;
 
@@ -131,11 +131,11 @@ export class BenchProfile {
     return this.#context.close();
   }
 
-  /** How long until the broker's cooldown after its last refresh is over (0 for a page without one). */
+  /** How long until the broker's cooldown after its last refresh, however it ended, is over (0 for a page without one). */
   async cooldownLeftMs(): Promise<number> {
     const [firstTab] = this.#tabs;
-    const refreshedAtMs = await firstTab?.evaluate(() => (window as unknown as BenchWindow).benchLastRefreshedEpochMs()) ?? 0;
-    return refreshedAtMs > 0 ? Math.max(0, refreshedAtMs + DEFAULT_COOLDOWN_MS + COOLDOWN_MARGIN_MS - Date.now()) : 0;
+    const endedAtMs = await firstTab?.evaluate(() => (window as unknown as BenchWindow).benchLastRefreshEndedEpochMs()) ?? 0;
+    return endedAtMs > 0 ? Math.max(0, endedAtMs + DEFAULT_COOLDOWN_MS + COOLDOWN_MARGIN_MS - Date.now()) : 0;
   }
 }
 

@@ -144,8 +144,8 @@ ${headlineLines(headlineOf(results)).map((line) => `- ${line}`).join('\n')}
   All of them use axios 1 with its CSRF cookie support; **broker on** = the same page plus the broker's one tag.
 - **T x R**: T tabs of one profile, each firing R requests at once (GETs and POSTs with a JSON body, alternating)
   just after the server expired every access token (\`POST /__demo/expire\`). The T tabs stay open for that
-  strategy's bursts at every R (largest first); each burst starts with its own login and its own expiry, after the
-  broker's cooldown from the previous refresh has run out.
+  strategy's bursts at every R (largest first, a cell's runs one after the other); each burst starts with its own
+  login and its own expiry, after the broker's cooldown from the previous refresh has run out.
 - **refreshes**, **reuse**: refresh requests and refresh-token reuse detections counted by the server for that one expiry.
 - **session alive**: after the burst, plain \`fetch('/api/whoami')\` from the first tab answers 200, at once or after
   one refresh made by the runner. Reuse detection revokes the whole session, which fails both.

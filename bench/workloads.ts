@@ -98,28 +98,31 @@ function cellKey(variant: Variant, requestsPerTab: number): string {
 async function runVariantAt(browser: Browser, server: BenchServer, plan: MatrixPlan, variant: Variant, rotation: boolean,
   tabs: number, runs: Map<string, RunFigures[]>, errors: Map<string, string[]>): Promise<void> {
   let profile: BenchProfile | undefined;
+  const closeProfile = async () => {
+    // A profile that will not close must not cost the cells already measured.
+    await profile?.close().catch(() => undefined);
+    profile = undefined;
+  };
   try {
     // Largest first: a long burst ends well past the broker's cooldown, so the next one need not wait.
     for (const requestsPerTab of [...plan.requestsPerTab].sort((a, b) => b - a)) {
       const key = cellKey(variant, requestsPerTab);
       for (let run = 0; run < runsFor(plan, variant, rotation, { tabs, requestsPerTab }); run += 1) {
+        if (profile && (await profile.cooldownLeftMs().catch(() => Number.POSITIVE_INFINITY)) > profile.openedInMs) {
+          await closeProfile();
+        }
         try {
-          if (profile && (await profile.cooldownLeftMs()) > profile.openedInMs) {
-            await profile.close();
-            profile = undefined;
-          }
           profile ??= await BenchProfile.open(browser, server, variant, tabs);
           const figures = await profile.burst(server, requestsPerTab);
           runs.set(key, [...(runs.get(key) ?? []), figures]);
         } catch (error) {
           errors.set(key, [...(errors.get(key) ?? []), error instanceof Error ? error.message : String(error)]);
-          await profile?.close().catch(() => undefined);
-          profile = undefined;
+          await closeProfile();
         }
       }
     }
   } finally {
-    await profile?.close();
+    await closeProfile();
   }
 }
 

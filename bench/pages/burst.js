@@ -46,11 +46,12 @@ function epochNowMs() {
   return performance.timeOrigin + performance.now();
 }
 
-// When this tab last heard the broker announce a refresh (0: never): the runner waits out the
-// broker's cooldown after it before the next expiry of a profile it keeps open.
-let lastRefreshedEpochMs = 0;
+// When this tab last heard the broker end a refresh, however it ended (0: never): the runner
+// waits out the broker's cooldown after it before the next expiry of a profile it keeps open.
+const REFRESH_ENDINGS = ['refreshed', 'refresh-failed', 'session-expired'];
+let lastRefreshEndedEpochMs = 0;
 new BroadcastChannel('token-broker').addEventListener('message', (event) => {
-  if (event.data?.type === 'refreshed') lastRefreshedEpochMs = epochNowMs();
+  if (REFRESH_ENDINGS.includes(event.data?.type)) lastRefreshEndedEpochMs = epochNowMs();
 });
 
 /**
@@ -68,7 +69,7 @@ export function installBench(http, strategy) {
     return { firstSendEpochMs, lastAnswerEpochMs: epochNowMs(), results };
   };
   window.benchCheckSession = checkSession;
-  window.benchLastRefreshedEpochMs = () => lastRefreshedEpochMs;
+  window.benchLastRefreshEndedEpochMs = () => lastRefreshEndedEpochMs;
 }
 
 /**

@@ -1,8 +1,8 @@
 // When the access token expires, where a cookie says so: the Cookie Store API gives a cookie's
 // expiry, which flask-jwt-extended sets to the token's lifetime when its cookies are not session
 // cookies. Knowing it lets the broker refresh just before, so that no request meets a 401.
-// The cookie is read once per send, by the same read that stamps the request (cookie-credentials.ts):
-// each read is a round trip to the browser's cookie store, the broker's main cost per request.
+// The cookie is read by the same read that stamps the request (cookie-credentials.ts): each read
+// is a round trip to the browser's cookie store, the broker's main cost per request.
 
 /** A cookie as the Cookie Store API gives it: `expires` in ms since the epoch, null for a session cookie. */
 export interface CookieWithExpiry {
@@ -25,8 +25,11 @@ export class AccessExpiryTracker {
       this.#lastSeenExpiresAtMs = typeof cookie.expires === 'number' ? cookie.expires : undefined;
       return this.#lastSeenExpiresAtMs;
     }
-    // Gone: expired if we saw it expire; otherwise never seen or removed early (a logout): unknown.
+    // Gone: expired if it was due to; removed before that (a logout) or never seen: unknown, and
+    // no longer ours to refresh ahead of.
     const lastSeen = this.#lastSeenExpiresAtMs;
-    return lastSeen !== undefined && lastSeen <= this.#now() ? lastSeen : undefined;
+    if (lastSeen !== undefined && lastSeen <= this.#now()) return lastSeen;
+    this.#lastSeenExpiresAtMs = undefined;
+    return undefined;
   }
 }

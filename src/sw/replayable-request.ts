@@ -45,17 +45,19 @@ export async function captureRequest(request: Request, maxReplayBodyBytes: numbe
 }
 
 interface CapturedBody {
-  readonly bytes: ArrayBuffer;
+  readonly bytes: ArrayBuffer | Blob;
   readonly withinBound: boolean;
 }
 
 /**
- * Reads the whole body into the worker's memory. Kept as bytes, not as a Blob: a Blob body costs
- * round trips to the browser's blob store at capture and at every send, which measured here as
- * most of the broker's cost per request when 10 tabs send 200 requests each.
+ * Reads the whole body once. Within the replay bound it is kept as bytes in the worker's memory:
+ * a Blob body costs a round trip to the browser's blob store at every send, which measured here
+ * as much of the broker's cost per request when 10 tabs send 200 requests each. Over the bound it
+ * stays a Blob, which the browser may keep out of the worker's memory (a large upload is sent once).
  */
 async function readBody(request: Request, maxReplayBodyBytes: number): Promise<CapturedBody> {
-  const bytes = await request.arrayBuffer();
+  const blob = await request.blob();
+  if (blob.size > maxReplayBodyBytes) return { bytes: blob, withinBound: false };
   // The page's Content-Type (a multipart boundary, for one) is in its headers, which are kept.
-  return { bytes, withinBound: bytes.byteLength <= maxReplayBodyBytes };
+  return { bytes: await blob.arrayBuffer(), withinBound: true };
 }
