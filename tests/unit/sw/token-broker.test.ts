@@ -13,6 +13,8 @@ function setup(options: {
   refreshResult?: RefreshResult; maxReplayBodyBytes?: number; alwaysUnauthorized?: boolean; replayNetworkError?: boolean; maxConcurrentRequests?: number;
   /** The credential's lifetime as the source tells it (refresh ahead); default: unknown. */
   credentialLifetimeMs?: number;
+  /** The refresh answers only once this settles; default: at once. */
+  refreshAnswered?: Promise<void>;
 } = {}) {
   const state = { validCred: 'cred-1', refreshes: 0, sent: [] as { url: string; cred: string | null; body: string }[], inFlight: 0, maxInFlight: 0 };
   const config = resolveConfig({
@@ -31,6 +33,7 @@ function setup(options: {
     },
     refresh: async () => {
       state.refreshes += 1;
+      await options.refreshAnswered;
       const result = options.refreshResult ?? { kind: 'refreshed' };
       if (result.kind === 'refreshed') {
         currentCookie = state.validCred;
@@ -105,6 +108,23 @@ describe('TokenBroker', () => {
     expect(state.refreshes).toBe(1);
     expect(state.sent.every((s) => s.cred === 'cred-1')).toBe(true);
     expect(state.sent).toHaveLength(5);
+  });
+
+  it('ends a request aborted while it waits for a refresh ahead, and gives its slot to the next one', async () => {
+    let answerRefresh!: () => void;
+    const refreshAnswered = new Promise<void>((resolve) => { answerRefresh = resolve; });
+    const { broker, state } = setup({ credentialLifetimeMs: 1_000, maxConcurrentRequests: 1, refreshAnswered });
+    const controller = new AbortController();
+    const aborted = broker.handle(new Request(`${ORIGIN}/api/items/aborted`, { signal: controller.signal }));
+    const next = broker.handle(new Request(`${ORIGIN}/api/items/next`));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort(new DOMException('the page gave up', 'AbortError'));
+    await expect(aborted).rejects.toThrow('the page gave up');
+    answerRefresh();
+    // With a window of one, the next request could only be sent if the aborted one gave its slot back.
+    expect((await next).status).toBe(200);
+    expect(state.refreshes).toBe(1);
+    expect(state.sent.map((s) => s.url)).toEqual([`${ORIGIN}/api/items/next`]);
   });
 
   it('does not refresh ahead while the credentials have longer to live', async () => {
