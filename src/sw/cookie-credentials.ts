@@ -52,10 +52,12 @@ export class CookieCredentials implements CredentialSource {
 
   async refresh(signal: AbortSignal): Promise<RefreshResult> {
     const { url, method, credentials } = this.#config.refresh;
+    const stampedNames = cookieNames(this.#config.headers);
+    // One read for both: the refresh's own headers, and the values a stamp would send now.
+    const cookies = await this.#read([...new Set([...cookieNames(this.#config.refresh.headers), ...stampedNames])]);
     const headers = new Headers();
-    setHeaders(headers, this.#config.refresh.headers, await this.#read(cookieNames(this.#config.refresh.headers)));
-    const stampedCookies = await this.#read(cookieNames(this.#config.headers));
-    const stale = new Map([...stampedCookies].map(([name, cookie]) => [name, cookie?.value]));
+    setHeaders(headers, this.#config.refresh.headers, cookies);
+    const stale = new Map(stampedNames.map((name) => [name, cookies.get(name)?.value]));
     let response: Response;
     try {
       response = await this.#fetch(url, { method, headers, credentials, cache: 'no-store', redirect: 'error', signal });
@@ -91,9 +93,9 @@ export class CookieCredentials implements CredentialSource {
     const deadlineMs = Date.now() + FRESH_COOKIE_WAIT_MS;
     const pending = new Map(stale);
     while (pending.size > 0 && !signal.aborted) {
+      const now = await this.#read([...pending.keys()]);
       for (const [name, old] of pending) {
-        const now = (await this.#cookies.get(name).catch(() => null))?.value;
-        if (now !== old) pending.delete(name);
+        if (now.get(name)?.value !== old) pending.delete(name);
       }
       if (pending.size === 0 || Date.now() >= deadlineMs) return;
       await new Promise((resolve) => setTimeout(resolve, FRESH_COOKIE_POLL_MS));
