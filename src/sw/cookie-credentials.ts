@@ -10,12 +10,13 @@
 
 import { AccessExpiryTracker, type CookieWithExpiry } from './access-expiry.ts';
 import type { HeaderValue, TokenBrokerConfig } from './config.ts';
-import type { CredentialSource, RefreshResult, StampedCredentials } from './credential-source.ts';
+import type { ClientContext, CredentialSource, RefreshResult, StampedCredentials } from './credential-source.ts';
 import { readJsonField } from './expiry-detector.ts';
 
-/** The part of the Cookie Store API the broker uses (not yet in TypeScript's worker types). */
+/** The part of the Cookie Store API the broker uses (not yet in TypeScript's worker types). A
+ * reader that asks the tabs may prefer the requesting tab; the Cookie Store API ignores `client`. */
 export interface CookieReader {
-  get(name: string): Promise<CookieWithExpiry | null | undefined>;
+  get(name: string, client?: ClientContext): Promise<CookieWithExpiry | null | undefined>;
 }
 
 /** Cookie values read at one moment, by name; null where there was no such cookie. */
@@ -44,8 +45,8 @@ export class CookieCredentials implements CredentialSource {
     this.#fetch = fetchImpl ?? ((input, init) => fetch(input, init));
   }
 
-  async stamp(headers: Headers): Promise<StampedCredentials> {
-    const cookies = await this.#read(this.#stampCookieNames);
+  async stamp(headers: Headers, client?: ClientContext): Promise<StampedCredentials> {
+    const cookies = await this.#read(this.#stampCookieNames, client);
     setHeaders(headers, this.#config.headers, cookies);
     const expiryCookie = this.#config.accessExpiry?.cookie;
     return { expiresAtMs: expiryCookie === undefined ? undefined : this.#accessExpiry.expiresAtMs(cookies.get(expiryCookie)) };
@@ -104,8 +105,8 @@ export class CookieCredentials implements CredentialSource {
   }
 
   /** Reads `names` at once; a cookie that cannot be read counts as absent. */
-  async #read(names: readonly string[]): Promise<CookieValues> {
-    const cookies = await Promise.all(names.map((name) => this.#cookies.get(name).catch(() => null)));
+  async #read(names: readonly string[], client?: ClientContext): Promise<CookieValues> {
+    const cookies = await Promise.all(names.map((name) => this.#cookies.get(name, client).catch(() => null)));
     return new Map(names.map((name, index) => [name, cookies[index] ?? null]));
   }
 

@@ -6,6 +6,7 @@
 // instead of twenty, each a round trip to the network process that also carries the requests.
 
 import type { CookieReader } from './cookie-credentials.ts';
+import type { ClientContext } from './credential-source.ts';
 
 type CookieAnswer = Awaited<ReturnType<CookieReader['get']>>;
 
@@ -24,21 +25,23 @@ export class FreshCookieReads implements CookieReader {
     this.#cookies = cookies;
   }
 
-  get(name: string): Promise<CookieAnswer> {
-    const pending = this.#pending.get(name);
-    if (!pending) return this.#start(name);
-    pending.next ??= pending.current.then(() => this.#start(name), () => this.#start(name));
+  get(name: string, client?: ClientContext): Promise<CookieAnswer> {
+    // Reads for different tabs are not shared: a reader that asks the tabs prefers the requester.
+    const key = `${client?.clientId ?? ''}\n${name}`;
+    const pending = this.#pending.get(key);
+    if (!pending) return this.#start(key, name, client);
+    pending.next ??= pending.current.then(() => this.#start(key, name, client), () => this.#start(key, name, client));
     return pending.next;
   }
 
   /** A read that starts now; while it runs, later askers queue for the one after it. */
-  #start(name: string): Promise<CookieAnswer> {
-    const read = this.#cookies.get(name);
+  #start(key: string, name: string, client: ClientContext | undefined): Promise<CookieAnswer> {
+    const read = this.#cookies.get(name, client);
     const pending: PendingReads = { current: read, next: undefined };
-    this.#pending.set(name, pending);
+    this.#pending.set(key, pending);
     const settle = () => {
       // Whoever asked during this read has already chained a new read that replaces this entry.
-      if (this.#pending.get(name) === pending) this.#pending.delete(name);
+      if (this.#pending.get(key) === pending) this.#pending.delete(key);
     };
     read.then(settle, settle);
     return read;

@@ -67,4 +67,19 @@ describe('FreshCookieReads', () => {
     expect(await other).toEqual({ value: 'b' });
     expect(calls).toBe(3);
   });
+
+  it('does not share a read between tabs: each read is asked for its own tab', async () => {
+    const askedFor: (string | undefined)[] = [];
+    const store: CookieReader = {
+      get: async (_name, client) => {
+        askedFor.push(client?.clientId);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return { value: client?.clientId ?? 'none' };
+      },
+    };
+    const reads = new FreshCookieReads(store);
+    const answers = await Promise.all([reads.get('csrf', { clientId: 'tab-1' }), reads.get('csrf', { clientId: 'tab-2' }), reads.get('csrf')]);
+    expect(answers).toEqual([{ value: 'tab-1' }, { value: 'tab-2' }, { value: 'none' }]);
+    expect(askedFor).toEqual(['tab-1', 'tab-2', undefined]);
+  });
 });
