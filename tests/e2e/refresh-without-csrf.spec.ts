@@ -1,0 +1,63 @@
+// A refresh the server refuses for its CSRF header never looked at the refresh token: the session
+// lives on. The broker must neither send a refresh whose CSRF cookie it cannot read, nor take
+// flask's CSRF refusal of a refresh ("Missing CSRF token", "CSRF double submit tokens do not
+// match") for an ended session. Either way the tabs hear refresh-failed, and once the CSRF cookie
+// reads right again the next expiry refreshes as usual.
+
+import type { DemoServer } from './demo-server.ts';
+import { expect, listenToBroker, logIn, openControlledTab, test, type Profile, type Tab } from './fixtures.ts';
+
+async function csrfRefreshValue(profile: Profile): Promise<string> {
+  const cookie = (await profile.cookies()).find((c) => c.name === 'csrf_refresh_token');
+  if (!cookie) throw new Error('no csrf_refresh_token after login');
+  return cookie.value;
+}
+
+/** The session is alive: with the right CSRF cookie back, an expired request is refreshed and replayed. */
+async function expectSessionAlive(tab: Tab, backend: DemoServer, csrfRefresh: string): Promise<void> {
+  await tab.evaluate((value) => { document.cookie = `csrf_refresh_token=${value}; path=/`; }, csrfRefresh);
+  await backend.resetCounters();
+  // Past any pause after a failed refresh (cooldownMs), the next 401 refreshes.
+  await expect.poll(() => tab.evaluate(async () => (await fetch('/api/whoami')).status), { timeout: 20_000, intervals: [500] }).toBe(200);
+  const stats = await backend.stats();
+  expect(stats.refreshSucceeded).toBe(1);
+  expect(stats.sessionsRevoked).toBe(0);
+}
+
+test('a refresh whose CSRF cookie cannot be read is not sent: the tabs hear refresh-failed, and the session lives on', async ({ profile, backend }) => {
+  const tab = await openControlledTab(profile, backend);
+  await logIn(tab);
+  const csrfRefresh = await csrfRefreshValue(profile);
+  const heard = await listenToBroker(tab);
+  // The worker reads nothing for it (as when its cookie store is blind and no tab answers in time).
+  await tab.evaluate(() => { document.cookie = 'csrf_refresh_token=; path=/; max-age=0'; });
+  await backend.expireAccessTokens();
+  await backend.resetCounters();
+
+  expect(await tab.evaluate(async () => (await fetch('/api/whoami')).status)).toBe(401);
+  await expect.poll(heard, { timeout: 15_000 }).toContainEqual(expect.objectContaining({ type: 'refresh-failed' }));
+  expect(await heard()).not.toContainEqual(expect.objectContaining({ type: 'session-expired' }));
+  expect((await backend.stats()).refreshRequests).toBe(0);
+
+  await expectSessionAlive(tab, backend, csrfRefresh);
+});
+
+test('a refresh refused for its CSRF value is a failed refresh, not an ended session', async ({ profile, backend }) => {
+  const tab = await openControlledTab(profile, backend);
+  await logIn(tab);
+  const csrfRefresh = await csrfRefreshValue(profile);
+  const heard = await listenToBroker(tab);
+  // A stale value (a lagging cookie copy, a same-named cookie left by a deploy).
+  await tab.evaluate(() => { document.cookie = 'csrf_refresh_token=stale-value; path=/'; });
+  await backend.expireAccessTokens();
+  await backend.resetCounters();
+
+  expect(await tab.evaluate(async () => (await fetch('/api/whoami')).status)).toBe(401);
+  await expect.poll(heard, { timeout: 15_000 }).toContainEqual(expect.objectContaining({ type: 'refresh-failed' }));
+  expect(await heard()).not.toContainEqual(expect.objectContaining({ type: 'session-expired' }));
+  const stats = await backend.stats();
+  expect(stats.refreshRequests).toBe(1);
+  expect(stats.csrfFailures).toBe(1);
+
+  await expectSessionAlive(tab, backend, csrfRefresh);
+});
