@@ -4,6 +4,8 @@
 // but it can share the next one: all callers that arrive during one read share the read that
 // starts when it ends. One request at a time: one read each, as before. Twenty at once: two reads
 // instead of twenty, each a round trip to the network process that also carries the requests.
+// A shared read is asked for the tab of the request that started it: the tabs fallback prefers
+// that tab's answer, and any tab's value is a value the browser holds.
 
 import type { CookieReader } from './cookie-credentials.ts';
 import type { ClientContext } from './credential-source.ts';
@@ -26,22 +28,20 @@ export class FreshCookieReads implements CookieReader {
   }
 
   get(name: string, client?: ClientContext): Promise<CookieAnswer> {
-    // Reads for different tabs are not shared: a reader that asks the tabs prefers the requester.
-    const key = `${client?.clientId ?? ''}\n${name}`;
-    const pending = this.#pending.get(key);
-    if (!pending) return this.#start(key, name, client);
-    pending.next ??= pending.current.then(() => this.#start(key, name, client), () => this.#start(key, name, client));
+    const pending = this.#pending.get(name);
+    if (!pending) return this.#start(name, client);
+    pending.next ??= pending.current.then(() => this.#start(name, client), () => this.#start(name, client));
     return pending.next;
   }
 
   /** A read that starts now; while it runs, later askers queue for the one after it. */
-  #start(key: string, name: string, client: ClientContext | undefined): Promise<CookieAnswer> {
+  #start(name: string, client: ClientContext | undefined): Promise<CookieAnswer> {
     const read = this.#cookies.get(name, client);
     const pending: PendingReads = { current: read, next: undefined };
-    this.#pending.set(key, pending);
+    this.#pending.set(name, pending);
     const settle = () => {
       // Whoever asked during this read has already chained a new read that replaces this entry.
-      if (this.#pending.get(key) === pending) this.#pending.delete(key);
+      if (this.#pending.get(name) === pending) this.#pending.delete(name);
     };
     read.then(settle, settle);
     return read;
