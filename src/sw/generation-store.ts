@@ -20,9 +20,13 @@ export const INITIAL_GENERATION: CredentialGeneration = Object.freeze({ generati
 
 const KEY = 'credential-generation';
 
-/** The IndexedDB store every worker of the origin shares (a database of its own). */
+/**
+ * The IndexedDB store every worker of the origin shares (a database of its own), its calls
+ * bounded. Its users (the saved config, the generation) share this one bound, so that a hung
+ * database is waited for once, not once per user.
+ */
 export function openBrokerDatabase(): UseStore {
-  return createStore('token-broker', 'state');
+  return boundedStore(createStore('token-broker', 'state'));
 }
 
 /**
