@@ -35,6 +35,34 @@ describe('IdbGenerationStore', () => {
     }
   });
 
+  it('never takes the generation back when IndexedDB lost a write of this worker', async () => {
+    let stored: unknown;
+    let failWrites = false;
+    // Answers reads with what it holds; drops writes while failWrites is set.
+    const flaky: UseStore = async (mode, callback) => {
+      if (mode === 'readwrite' && failWrites) throw new DOMException('quota', 'QuotaExceededError');
+      const transaction: { oncomplete?: () => void } = {};
+      const objectStore = {
+        transaction,
+        get: () => {
+          const request: { result: unknown; onsuccess?: () => void } = { result: stored };
+          setTimeout(() => request.onsuccess?.());
+          return request;
+        },
+        put: (value: unknown) => {
+          stored = value;
+          setTimeout(() => transaction.oncomplete?.());
+        },
+      };
+      return callback(objectStore as unknown as IDBObjectStore);
+    };
+    const store = new IdbGenerationStore(flaky, { timeoutMs: 50 });
+    await store.write({ generation: 1, refreshedAtMs: 1 });
+    failWrites = true;
+    await within(store.write({ generation: 2, refreshedAtMs: 2 }));
+    expect(await within(store.read())).toEqual({ generation: 2, refreshedAtMs: 2 });
+  });
+
   it('lets the refresh happen when the read under the lock fails, and keeps the new generation', async () => {
     for (const database of [failingDatabase, hangingDatabase]) {
       let refreshes = 0;
