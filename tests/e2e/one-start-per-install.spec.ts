@@ -8,7 +8,7 @@ const MAX_CONCURRENT_REQUESTS = 3;
 const BURST = 12;
 
 test.use({
-  demoFiles: {
+  backendFiles: {
     'one-start.json': JSON.stringify({
       preset: 'flask-jwt-extended', api: ['/api/'], refresh: { url: '/token/refresh' }, maxConcurrentRequests: MAX_CONCURRENT_REQUESTS,
     }),
@@ -16,16 +16,16 @@ test.use({
   },
 });
 
-test('at first install the config is fetched once, and a burst meets one broker: one refresh, one send window', async ({ context, demo }) => {
-  await demo.resetCounters();
-  const tab = await openControlledTab(context, demo, 'one-start.html');
+test('at first install the config is fetched once, and a burst meets one broker: one refresh, one send window', async ({ profile, backend }) => {
+  await backend.resetCounters();
+  const tab = await openControlledTab(profile, backend, 'one-start.html');
   await logIn(tab);
-  await demo.expireAccessTokens();
+  await backend.expireAccessTokens();
 
   const statuses = await tab.evaluate((count) => Promise.all(Array.from({ length: count }, (_, i) =>
     fetch(`/api/slow?ms=200&i=${i}`).then((response) => response.status, () => 0))), BURST);
 
-  const stats = await demo.stats();
+  const stats = await backend.stats();
   console.log(`first install: config fetched ${stats.configRequests} time(s); burst of ${BURST}: ` +
     `${statuses.filter((s) => s === 200).length} succeeded, ${stats.refreshRequests} refresh, ` +
     `at most ${stats.maxConcurrentApiRequests} API requests at once at the server (window ${MAX_CONCURRENT_REQUESTS})`);
