@@ -4,9 +4,9 @@
 // be waiting for the config.
 
 import { get, set, type UseStore } from 'idb-keyval';
+import { untilAborted } from './abortable.ts';
 import { boundedStore } from './bounded-storage.ts';
 import { resolveConfig, type TokenBrokerConfig } from './config.ts';
-import { untilAborted } from './abortable.ts';
 import { TokenBrokerError } from './errors.ts';
 
 /** The config URL the register script put in the worker's own URL (`?config=`). */
@@ -36,10 +36,11 @@ export const CONFIG_FETCH_TIMEOUT_MS = 10_000;
 export async function fetchConfig(configUrl: string, workerOrigin: string, fetchImpl: typeof fetch = fetch): Promise<{ raw: unknown; config: TokenBrokerConfig }> {
   let response: Response;
   const signal = AbortSignal.timeout(CONFIG_FETCH_TIMEOUT_MS);
+  const late = `no answer within ${CONFIG_FETCH_TIMEOUT_MS} ms`;
   try {
     response = await fetchImpl(configUrl, { cache: 'no-store', credentials: 'same-origin', signal });
   } catch (error) {
-    const reason = signal.aborted ? `no answer within ${CONFIG_FETCH_TIMEOUT_MS} ms` : error instanceof Error ? error.message : 'network error';
+    const reason = signal.aborted ? late : error instanceof Error ? error.message : 'network error';
     throw new TokenBrokerError('config-unavailable', { url: configUrl, reason });
   }
   if (!response.ok) throw new TokenBrokerError('config-unavailable', { url: configUrl, reason: `status ${response.status}` });
@@ -47,7 +48,7 @@ export async function fetchConfig(configUrl: string, workerOrigin: string, fetch
   try {
     raw = await untilAborted(signal, response.json());
   } catch {
-    throw new TokenBrokerError('config-unavailable', { url: configUrl, reason: 'the answer is not valid JSON' });
+    throw new TokenBrokerError('config-unavailable', { url: configUrl, reason: signal.aborted ? late : 'the answer is not valid JSON' });
   }
   return { raw, config: resolveConfig(raw, workerOrigin) };
 }
