@@ -65,11 +65,15 @@ export class BrokerLife<E extends FetchEventLike> {
       if (response) event.respondWith(response);
       return;
     }
-    if (this.#failed || !mayBeBrokered(event.request)) return;
+    if (this.#failed) return;
+    // Not started yet: the first events after the browser woke the worker. Any of them starts
+    // the broker (a navigation too, so that the config is read while the page loads), but only
+    // a request that some config could broker waits for it; what turns out not to be brokered
+    // (or finds no config) then goes to the network as it came.
+    const started = this.#wake();
+    if (!mayBeBrokered(event.request)) return;
     const { request } = event;
-    // Not started yet: the first events after the browser woke the worker. What turns out not
-    // to be brokered (or finds no config) goes to the network as it came.
-    event.respondWith(this.#wake().then((answer) => answer?.(event) ?? this.#fetch(request)));
+    event.respondWith(started.then((answer) => answer?.(event) ?? this.#fetch(request)));
   }
 
   /** Starts the broker from the saved config if nothing has started it; resolves undefined if it cannot start. */

@@ -139,6 +139,22 @@ describe('BrokerLife', () => {
     expect(builds).toHaveLength(0);
   });
 
+  it('at wake, a navigation starts the broker without waiting for it, so the config is read while the page loads', async () => {
+    const database = memoryDatabase({ [`config:${CONFIG_URL}`]: CONFIG });
+    const { life, builds } = setup(database.store);
+    const navigation = fetchEvent(new Request(`${ORIGIN}/`));
+    Object.defineProperty(navigation.request, 'mode', { value: 'navigate' });
+    life.handleFetch(navigation);
+    expect(navigation.answers).toHaveLength(0);
+    await expect.poll(() => builds.length).toBe(1);
+
+    const api = fetchEvent(new Request(`${ORIGIN}/api/items`));
+    life.handleFetch(api);
+    expect(await texts(api.answers)).toEqual(['from the broker']);
+    expect(builds).toHaveLength(1);
+    expect(database.calls).toBe(1);
+  });
+
   it('without any config (nothing saved, none served): waiting requests go to the network, later ones are left alone', async () => {
     const { life, builds, net } = setup(memoryDatabase().store, network(null));
     const first = fetchEvent(new Request(`${ORIGIN}/api/items`));
