@@ -78,14 +78,7 @@ export class BrokerLife<E extends FetchEventLike> {
 
   /** Starts the broker from the saved config if nothing has started it; resolves undefined if it cannot start. */
   #wake(): Promise<AnswerFetch<E> | undefined> {
-    return this.#startOnce(() => this.#fromSavedOrNetwork()).then(
-      ({ fetched }) => {
-        // A worker whose saved copy was lost saves the one it fetched; no request waits for that.
-        if (fetched !== undefined) void this.#save(fetched);
-        return this.#answer;
-      },
-      () => undefined,
-    );
+    return this.#startOnce(() => this.#fromSavedOrNetwork()).then(() => this.#answer, () => undefined);
   }
 
   /** The one start path: the first caller's source wins, later callers share its result. */
@@ -117,7 +110,11 @@ export class BrokerLife<E extends FetchEventLike> {
       console.warn(error instanceof Error ? error.message : error);
       return undefined;
     });
-    return saved ? { config: saved } : this.#fromNetwork();
+    if (saved) return { config: saved };
+    const loaded = await this.#fromNetwork();
+    // A worker whose saved copy was lost saves the one it fetched; no request waits for that.
+    void this.#save(loaded.fetched);
+    return loaded;
   }
 
   async #save(raw: unknown): Promise<void> {

@@ -125,6 +125,20 @@ describe('BrokerLife', () => {
     }
   });
 
+  it('at wake without a saved copy, fetches the config once for every waiting request, and saves it once', async () => {
+    const database = memoryDatabase();
+    const { life, builds, net } = setup(database.store);
+    const events = Array.from({ length: 4 }, (_, i) => fetchEvent(new Request(`${ORIGIN}/api/items/${i}`)));
+    for (const event of events) life.handleFetch(event);
+
+    expect(await texts(events.flatMap((event) => event.answers))).toEqual(Array.from({ length: 4 }, () => 'from the broker'));
+    expect(net.configFetches).toBe(1);
+    expect(builds).toHaveLength(1);
+    await expect.poll(() => database.values.get(`config:${CONFIG_URL}`)).toEqual(CONFIG);
+    // One read of the missing copy, one write of the fetched one.
+    expect(database.calls).toBe(2);
+  });
+
   it('before the config is known, leaves to the browser what no config brokers: navigations, no-cors, scripts, keepalive', () => {
     const { life, builds } = setup(hangingDatabase);
     const events = [
