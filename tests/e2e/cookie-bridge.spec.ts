@@ -16,6 +16,10 @@ const PROBE_PAGE = `<!doctype html><html><head><meta charset="utf-8">
 <script src="/token-broker-register.js" data-sw="/probe/token-broker-sw.js" data-scope="/probe/" data-config="/probe/token-broker.json"></script>
 </head><body><p>a page whose register script names the probe as its worker</p></body></html>`;
 
+// Each test opens tabs and registers workers of its own: in a Firefox started per profile, on a
+// busy machine, that alone took 45-60 s here. The margin is for that, not for anything awaited.
+test.slow();
+
 // A copy of dist/ of the test's own, so that the test may add files in folders.
 test.use({ backendFiles: { 'foreign-probe-sw.js': PROBE_WORKER_SOURCE } });
 
@@ -55,9 +59,11 @@ test('the register script answers only its own worker, only the cookies named, w
   await brokerTab.evaluate(activateWorkerInPage, { url: '/other/token-broker-sw.js', scope: '/other/' });
 
   const question = { names: ['csrf_access_token', 'missing'], waitMs: 2_000 };
-  const fromOwn = await brokerTab.evaluate(askThroughProbeInPage, { scope: '/probe/', ...question });
-  const fromForeign = await brokerTab.evaluate(askThroughProbeInPage, { scope: '/foreign/', ...question });
-  const fromOther = await brokerTab.evaluate(askThroughProbeInPage, { scope: '/other/', ...question });
+  const [fromOwn, fromForeign, fromOther] = await Promise.all([
+    brokerTab.evaluate(askThroughProbeInPage, { scope: '/probe/', ...question }),
+    brokerTab.evaluate(askThroughProbeInPage, { scope: '/foreign/', ...question }),
+    brokerTab.evaluate(askThroughProbeInPage, { scope: '/other/', ...question }),
+  ]);
   const probeUrl = new URL('probe/page.html', backend.url).href;
   const brokerUrl = new URL('minimal.html', backend.url).href;
 

@@ -7,6 +7,9 @@
 import type { DemoServer } from './demo-server.ts';
 import { expect, listenToBroker, logIn, openControlledTab, test, type Profile, type Tab } from './fixtures.ts';
 
+// Firefox started per profile on a busy machine took 45-55 s for each of these; the margin is for that.
+test.slow();
+
 async function csrfRefreshValue(profile: Profile): Promise<string> {
   const cookie = (await profile.cookies()).find((c) => c.name === 'csrf_refresh_token');
   if (!cookie) throw new Error('no csrf_refresh_token after login');

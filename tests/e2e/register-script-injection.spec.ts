@@ -10,6 +10,9 @@ import { startRecordingOrigin } from './recording-origin.ts';
 
 const REFUSED = 'the broker is not registered';
 
+// Firefox started per profile on a busy machine took up to 45 s for each of these; the margin is for that.
+test.slow();
+
 test.use({
   backendFiles: {
     // A JSONP-like endpoint: a valid script whatever its callback, so a registration of it would succeed.
