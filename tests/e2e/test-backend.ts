@@ -13,6 +13,12 @@ export type RefreshBehavior = 'normal' | 'error-500' | 'refuse-401' | 'hang';
 /** What POST /__demo/control accepts on both backends. */
 export interface BackendControl {
   accessTtlSeconds?: number;
+  /**
+   * Lifetime of the refresh tokens issued from now on. On the flask app, expireAccessTokens()
+   * moves the JWT clock past the access tokens' expiry, so a refresh token shorter-lived than
+   * that expires too (a real refusal by the library); the demo server only ages access tokens.
+   */
+  refreshTtlSeconds?: number;
   rotation?: boolean;
   reuseDetection?: boolean;
   refreshDelayMs?: number;

@@ -1,0 +1,53 @@
+// The broker's core promise against the real flask-jwt-extended: many tabs, many requests, one
+// expiry, one refresh; with rotation and reuse detection on, so a second refresh would revoke
+// the session.
+import { burstInPage } from '../shared/naive-page.ts';
+import { count, expect, logIn, openControlledTab, test } from './backend-fixtures.ts';
+
+const TABS = 5;
+const REQUESTS_PER_TAB = 20;
+
+test(`real flask: ${TABS} tabs x ${REQUESTS_PER_TAB} concurrent requests after expiry cost one refresh, with rotation and reuse detection`, async ({ context, backend }) => {
+  await backend.control({ rotation: true, reuseDetection: true });
+  const tabs = [];
+  for (let i = 0; i < TABS; i += 1) tabs.push(await openControlledTab(context, backend));
+  await logIn(tabs[0]!);
+  await backend.expireAccessTokens();
+  await backend.resetCounters();
+
+  const statuses = (await Promise.all(tabs.map((tab) => tab.evaluate(burstInPage, REQUESTS_PER_TAB)))).flat();
+  const stats = await backend.stats();
+
+  console.log(`real flask: ${TABS} x ${REQUESTS_PER_TAB} after expiry -> ${stats.refreshRequests} refresh, ` +
+    `${stats.reuseDetected} reuse, ${count(statuses, 200)}/${statuses.length} succeeded, ${stats.api401Expired} expired 401s on the wire`);
+  // flask itself said "Token has expired" (the expiry was real), then one refresh cured every tab.
+  expect(stats.api401Expired).toBeGreaterThan(0);
+  expect(stats.expiredAccessTokens).toBe(1);
+  expect(stats.refreshRequests).toBe(1);
+  expect(stats.refreshSucceeded).toBe(1);
+  expect(stats.reuseDetected).toBe(0);
+  expect(stats.sessionsRevoked).toBe(0);
+  expect(count(statuses, 200)).toBe(TABS * REQUESTS_PER_TAB);
+  // Each request succeeded at the server exactly once: replays only for the ones that met a 401.
+  expect(stats.apiSucceeded).toBe(TABS * REQUESTS_PER_TAB);
+  expect(stats.apiRequests).toBe(TABS * REQUESTS_PER_TAB + stats.api401);
+});
+
+test('real flask, the same page without the broker: every request after expiry reaches the page as flask\'s 401', async ({ browser, backend }) => {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  try {
+    const tab = await context.newPage();
+    await tab.goto(new URL('minimal.html', backend.url).href);
+    await logIn(tab);
+    await backend.expireAccessTokens();
+    await backend.resetCounters();
+
+    const statuses = await tab.evaluate(burstInPage, REQUESTS_PER_TAB);
+    const stats = await backend.stats();
+    expect(count(statuses, 401)).toBe(REQUESTS_PER_TAB);
+    expect(stats.api401Expired).toBe(REQUESTS_PER_TAB);
+    expect(stats.refreshRequests).toBe(0);
+  } finally {
+    await context.close();
+  }
+});
