@@ -3,7 +3,7 @@
 // DemoServer (demo-server.ts), so a scenario runs against either (see test-backend.ts).
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +58,10 @@ export class FlaskServer implements TestBackend {
     if (files) {
       staticDir = mkdtempSync(join(tmpdir(), 'token-broker-flask-'));
       cpSync('dist', staticDir, { recursive: true });
-      for (const [name, content] of Object.entries(files)) writeFileSync(join(staticDir, name), content);
+      for (const [name, content] of Object.entries(files)) {
+        mkdirSync(dirname(join(staticDir, name)), { recursive: true });
+        writeFileSync(join(staticDir, name), content);
+      }
       const dir = staticDir;
       cleanUp = () => rmSync(dir, { recursive: true, force: true });
     }
