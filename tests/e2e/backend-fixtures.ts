@@ -1,51 +1,72 @@
-// Browser-test fixtures whose backend is a choice: `test.use({ backendKind: 'flask' })` runs a
-// scenario against the real flask-jwt-extended app, 'demo' against the demo server. Both satisfy
-// TestBackend, so the scenario's code is the same. (The default is flask: these fixtures exist
-// for the scenarios that prove the broker against the real library.)
+// The shared scenario fixtures (fixtures.ts: an engine per project, a fresh profile per test) with
+// the backend as a choice: `test.use({ backendKind: 'demo' | 'flask' })`. The default is the real
+// flask-jwt-extended app (tests/flask/app.py): these fixtures are for the scenarios that prove the
+// broker against the real library. Both backends satisfy TestBackend, so a scenario's code is the
+// same for either; when fixtures.ts types its `backend` as TestBackend with this option, the
+// scenarios here move to it by changing their import.
 
-import { test as base, type BrowserContext, type Page } from '@playwright/test';
-import { logInInPage } from '../shared/naive-page.ts';
+import { test as base } from '@playwright/test';
 import { startBackend } from './backends.ts';
-import type { BackendKind, TestBackend } from './test-backend.ts';
+import { launchChromium } from './engines/chromium.ts';
+import { DEFAULT_WAIT_MS, type Engine, type EngineName, type Profile, type Tab } from './engines/engine.ts';
+import { launchFirefox } from './engines/firefox.ts';
+import type { BackendKind, TestBackend, TestBackendOptions } from './test-backend.ts';
 
+export { count, fireBurst, listenToBroker, logIn } from './fixtures.ts';
 export { expect } from '@playwright/test';
 
-export const test = base.extend<{ backend: TestBackend; backendKind: BackendKind; backendFiles: Record<string, string> | undefined }>({
+interface ScenarioFixtures {
+  backendKind: BackendKind;
+  backend: TestBackend;
+  backendFiles: Record<string, string> | undefined;
+  backendOptions: Omit<TestBackendOptions, 'files'>;
+  profile: Profile;
+}
+
+interface WorkerFixtures {
+  engineName: EngineName;
+  engine: Engine;
+}
+
+export const test = base.extend<ScenarioFixtures, WorkerFixtures>({
+  engineName: ['chromium', { option: true, scope: 'worker' }],
+  engine: [async ({ engineName }, use) => {
+    const engine = engineName === 'firefox' ? await launchFirefox() : await launchChromium();
+    await use(engine);
+    await engine.close();
+  }, { scope: 'worker' }],
   backendKind: ['flask', { option: true }],
   backendFiles: [undefined, { option: true }],
-  backend: async ({ backendKind, backendFiles }, use) => {
-    const backend = await startBackend(backendKind, { files: backendFiles });
+  backendOptions: [{}, { option: true }],
+  backend: async ({ backendKind, backendFiles, backendOptions }, use) => {
+    const backend = await startBackend(backendKind, { ...backendOptions, files: backendFiles });
     try {
       await use(backend);
     } finally {
       await backend.close();
     }
   },
+  profile: async ({ engine }, use) => {
+    const profile = await engine.newProfile();
+    await use(profile);
+    await profile.close();
+  },
 });
 
-/** Opens a tab on `path` and waits until the broker controls it. */
-export async function openControlledTab(context: BrowserContext, backend: TestBackend, path = 'minimal.html'): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(new URL(path, backend.url).href);
-  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 15_000 });
-  return page;
+/** Opens a tab on an adopter page (the smallest by default) and waits until the broker controls it. */
+export async function openControlledTab(profile: Profile, backend: TestBackend, path = 'minimal.html'): Promise<Tab> {
+  const tab = await profile.openTab(new URL(path, backend.url).href);
+  await tab.waitForFunction(() => !!navigator.serviceWorker.controller, DEFAULT_WAIT_MS);
+  return tab;
 }
 
-export async function logIn(page: Page): Promise<void> {
-  const status = await page.evaluate(logInInPage, 'e2e');
-  if (status !== 200) throw new Error(`login answered ${status}`);
+export async function openControlledTabs(profile: Profile, backend: TestBackend, count: number, path = 'minimal.html'): Promise<Tab[]> {
+  const tabs: Tab[] = [];
+  for (let i = 0; i < count; i += 1) tabs.push(await openControlledTab(profile, backend, path));
+  return tabs;
 }
 
-/** Starts recording what the tab hears on BroadcastChannel 'token-broker'. */
-export async function listenToBroker(page: Page): Promise<() => Promise<unknown[]>> {
-  await page.evaluate(() => {
-    const heard: unknown[] = [];
-    (window as unknown as { brokerMessages: unknown[] }).brokerMessages = heard;
-    new BroadcastChannel('token-broker').onmessage = (event) => heard.push(event.data);
-  });
-  return () => page.evaluate(() => (window as unknown as { brokerMessages: unknown[] }).brokerMessages);
-}
-
-export function count(values: readonly number[], wanted: number): number {
-  return values.filter((value) => value === wanted).length;
+/** Opens a tab on `path` without waiting for a broker (a profile without service workers). */
+export function openTab(profile: Profile, backend: TestBackend, path: string): Promise<Tab> {
+  return profile.openTab(new URL(path, backend.url).href);
 }

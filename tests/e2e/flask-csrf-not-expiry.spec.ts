@@ -2,8 +2,8 @@
 // never refresh for them. Against the real library, whose wording the broker's preset matches.
 import { expect, logIn, openControlledTab, test } from './backend-fixtures.ts';
 
-test('real flask: a CSRF 401 is not taken for an expiry: no refresh, no replay, the page gets it as flask sent it', async ({ context, backend }) => {
-  const tab = await openControlledTab(context, backend);
+test('real flask: a CSRF 401 is not taken for an expiry: no refresh, no replay, the page gets it as flask sent it', async ({ profile, backend }) => {
+  const tab = await openControlledTab(profile, backend);
   await logIn(tab);
   await backend.resetCounters();
 
@@ -21,8 +21,8 @@ test('real flask: a CSRF 401 is not taken for an expiry: no refresh, no replay, 
   expect(stats.csrfFailures).toBe(1);
 });
 
-test('real flask: an expired token with a wrong CSRF value is a CSRF 401 (flask checks CSRF first): no refresh', async ({ context, backend }) => {
-  const tab = await openControlledTab(context, backend);
+test('real flask: an expired token with a wrong CSRF value is a CSRF 401 (flask checks CSRF first): no refresh', async ({ profile, backend }) => {
+  const tab = await openControlledTab(profile, backend);
   await logIn(tab);
   await backend.expireAccessTokens();
   await backend.resetCounters();

@@ -3,8 +3,8 @@
 // flask-jwt-extended with rotation and reuse detection. With the broker the interceptor stays
 // dormant (no 401 reaches it) and the page's own refresh does not confuse the broker.
 import { readFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
-import { count, expect, logIn, test } from './backend-fixtures.ts';
+import type { Tab } from './engines/engine.ts';
+import { count, expect, logIn, openControlledTab, openTab, test } from './backend-fixtures.ts';
 
 const TABS = 3;
 const REQUESTS_PER_TAB = 20;
@@ -45,25 +45,23 @@ test.use({
   },
 });
 
-async function openPage(page: Page, url: string, controlled: boolean): Promise<Page> {
-  await page.goto(url);
-  await page.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true, null, { timeout: 15_000 });
-  if (controlled) await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 15_000 });
-  return page;
+async function untilPageReady(tab: Tab): Promise<Tab> {
+  await tab.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true);
+  return tab;
 }
 
-function burst(page: Page): Promise<number[]> {
-  return page.evaluate((n) => (window as unknown as { interceptorBurst(n: number): Promise<number[]> }).interceptorBurst(n), REQUESTS_PER_TAB);
+function burst(tab: Tab): Promise<number[]> {
+  return tab.evaluate((n) => (window as unknown as { interceptorBurst(n: number): Promise<number[]> }).interceptorBurst(n), REQUESTS_PER_TAB);
 }
 
-function refreshesByInterceptor(page: Page): Promise<number> {
-  return page.evaluate(() => (window as unknown as { refreshesByInterceptor: number }).refreshesByInterceptor);
+function refreshesByInterceptor(tab: Tab): Promise<number> {
+  return tab.evaluate(() => (window as unknown as { refreshesByInterceptor: number }).refreshesByInterceptor);
 }
 
-test('real flask: the page\'s own refresh call, then an expiry under the axios interceptor: one broker refresh, the interceptor never fires, no reuse', async ({ context, backend }) => {
+test('real flask: the page\'s own refresh call, then an expiry under the axios interceptor: one broker refresh, the interceptor never fires, no reuse', async ({ profile, backend }) => {
   await backend.control({ rotation: true, reuseDetection: true });
-  const tabs: Page[] = [];
-  for (let i = 0; i < TABS; i += 1) tabs.push(await openPage(await context.newPage(), new URL('interceptor.html', backend.url).href, true));
+  const tabs: Tab[] = [];
+  for (let i = 0; i < TABS; i += 1) tabs.push(await untilPageReady(await openControlledTab(profile, backend, 'interceptor.html')));
   await logIn(tabs[0]!);
 
   // The page refreshes on its own (not brokered): flask rotates the refresh token.
@@ -85,12 +83,12 @@ test('real flask: the page\'s own refresh call, then an expiry under the axios i
   expect(stats.apiSucceeded).toBe(TABS * REQUESTS_PER_TAB);
 });
 
-test('real flask, the same interceptor without the broker: it refreshes many times, and reuse detection may end the session', async ({ browser, backend }) => {
+test('real flask, the same interceptor without the broker: it refreshes many times, and reuse detection may end the session', async ({ engine, backend }) => {
   await backend.control({ rotation: true, reuseDetection: true });
-  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const profile = await engine.newProfile({ serviceWorkers: false });
   try {
-    const tabs: Page[] = [];
-    for (let i = 0; i < TABS; i += 1) tabs.push(await openPage(await context.newPage(), new URL('interceptor-no-broker.html', backend.url).href, false));
+    const tabs: Tab[] = [];
+    for (let i = 0; i < TABS; i += 1) tabs.push(await untilPageReady(await openTab(profile, backend, 'interceptor-no-broker.html')));
     await logIn(tabs[0]!);
     await backend.expireAccessTokens();
     await backend.resetCounters();
@@ -104,6 +102,6 @@ test('real flask, the same interceptor without the broker: it refreshes many tim
     expect(interceptorRefreshes).toBeGreaterThan(1);
     expect(stats.refreshRequests).toBe(interceptorRefreshes);
   } finally {
-    await context.close();
+    await profile.close();
   }
 });

@@ -1,9 +1,8 @@
 // When the real flask-jwt-extended refuses the refresh (its refresh token has expired: the
 // library's own 401) or the refresh fails (flask's own 500 page, or no answer at all), every
 // request ends with its original 401, nothing is replayed, and the tabs hear why.
-import { burstInPage } from '../shared/naive-page.ts';
 import { adopterPage } from './demo-server.ts';
-import { count, expect, listenToBroker, logIn, openControlledTab, test } from './backend-fixtures.ts';
+import { count, expect, fireBurst, listenToBroker, logIn, openControlledTab, test } from './backend-fixtures.ts';
 
 const REFRESH_TIMEOUT_MS = 1_500;
 const REQUESTS = 10;
@@ -20,16 +19,16 @@ test.use({
   },
 });
 
-test('real flask refuses the refresh (expired refresh token): every request gets its original 401, tabs hear session-expired', async ({ context, backend }) => {
+test('real flask refuses the refresh (expired refresh token): every request gets its original 401, tabs hear session-expired', async ({ profile, backend }) => {
   // A refresh token that lives 60 s: the expiry moves flask's clock 600 s on, past both tokens.
   await backend.control({ refreshTtlSeconds: 60 });
-  const tabs = [await openControlledTab(context, backend, 'short-timeout.html'), await openControlledTab(context, backend, 'short-timeout.html')];
+  const tabs = [await openControlledTab(profile, backend, 'short-timeout.html'), await openControlledTab(profile, backend, 'short-timeout.html')];
   await logIn(tabs[0]!);
   const heard = await Promise.all(tabs.map((tab) => listenToBroker(tab)));
   await backend.expireAccessTokens();
   await backend.resetCounters();
 
-  const statuses = (await Promise.all(tabs.map((tab) => tab.evaluate(burstInPage, REQUESTS)))).flat();
+  const statuses = (await Promise.all(tabs.map((tab) => fireBurst(tab, REQUESTS)))).flat();
   const body = await tabs[0]!.evaluate(async () => (await fetch('/api/items')).json());
 
   expect(count(statuses, 401)).toBe(2 * REQUESTS);
@@ -43,15 +42,15 @@ test('real flask refuses the refresh (expired refresh token): every request gets
   for (const messages of heard) await expect.poll(messages).toEqual([{ type: 'session-expired' }]);
 });
 
-test('real flask answers the refresh with its own 500 page: every request ends with its 401, the tab hears refresh-failed', async ({ context, backend }) => {
-  const tab = await openControlledTab(context, backend, 'short-timeout.html');
+test('real flask answers the refresh with its own 500 page: every request ends with its 401, the tab hears refresh-failed', async ({ profile, backend }) => {
+  const tab = await openControlledTab(profile, backend, 'short-timeout.html');
   await logIn(tab);
   const heard = await listenToBroker(tab);
   await backend.control({ refreshBehavior: 'error-500' });
   await backend.expireAccessTokens();
   await backend.resetCounters();
 
-  const statuses = await tab.evaluate(burstInPage, REQUESTS);
+  const statuses = await fireBurst(tab, REQUESTS);
 
   expect(count(statuses, 401)).toBe(REQUESTS);
   const stats = await backend.stats();
@@ -60,8 +59,8 @@ test('real flask answers the refresh with its own 500 page: every request ends w
   await expect.poll(heard).toEqual([{ type: 'refresh-failed', reason: 'status 500' }]);
 });
 
-test('a refresh whose answer never comes (flask drops the connection) ends every request with its 401 within the timeout', async ({ context, backend }) => {
-  const tab = await openControlledTab(context, backend, 'short-timeout.html');
+test('a refresh whose answer never comes (flask drops the connection) ends every request with its 401 within the timeout', async ({ profile, backend }) => {
+  const tab = await openControlledTab(profile, backend, 'short-timeout.html');
   await logIn(tab);
   const heard = await listenToBroker(tab);
   await backend.control({ refreshBehavior: 'hang' });
@@ -69,7 +68,7 @@ test('a refresh whose answer never comes (flask drops the connection) ends every
   await backend.resetCounters();
 
   const started = Date.now();
-  const statuses = await tab.evaluate(burstInPage, REQUESTS);
+  const statuses = await fireBurst(tab, REQUESTS);
   const elapsedMs = Date.now() - started;
 
   expect(count(statuses, 401)).toBe(REQUESTS);

@@ -15,8 +15,8 @@ test.use({
   },
 });
 
-test('real flask: bodies of every kind are replayed byte for byte, with their method and content type', async ({ context, backend }) => {
-  const tab = await openControlledTab(context, backend, 'bodies.html');
+test('real flask: bodies of every kind are replayed byte for byte, with their method and content type', async ({ profile, backend }) => {
+  const tab = await openControlledTab(profile, backend, 'bodies.html');
   await logIn(tab);
   await backend.resetCounters();
 

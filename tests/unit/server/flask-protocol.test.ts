@@ -2,11 +2,13 @@
 // exchanges is played against it and against a real flask-jwt-extended app (tests/flask/app.py),
 // and every answer (status, JSON body, cookies set with their attributes) and the counters at the
 // end must be the same. The few differences we accept are listed in ACCEPTED_DIFFERENCES, each
-// with its reason. No browser: this is the protocol itself.
+// with its reason. No browser: this is the protocol itself, over real HTTP on loopback. It needs
+// Debian's python3-flask and python3-python-flask-jwt-extended (.ci/run installs them); without
+// them it fails, saying so, rather than pass without having compared anything.
 
-import { expect, test } from '@playwright/test';
-import { startBackend } from './backends.ts';
-import type { BackendKind, TestBackend } from './test-backend.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBackend } from '../../e2e/backends.ts';
+import type { BackendKind, TestBackend } from '../../e2e/test-backend.ts';
 
 /** Where the demo server differs from real flask on purpose; everything else must be equal. */
 const ACCEPTED_DIFFERENCES = {
@@ -183,19 +185,22 @@ async function playScript(backend: TestBackend): Promise<{ records: ExchangeReco
 
 const recordings = new Map<BackendKind, { records: ExchangeRecord[]; stats: unknown }>();
 
-test.describe('flask-jwt-extended protocol: the demo server answers as the real library does', () => {
-  test.beforeAll(async () => {
+const STARTUP_AND_SCRIPT_TIMEOUT_MS = 90_000;
+
+describe('flask-jwt-extended protocol: the demo server answers as the real library does', () => {
+  const started: TestBackend[] = [];
+  beforeAll(async () => {
     for (const kind of ['demo', 'flask'] as const) {
       const backend = await startBackend(kind, { accessTtlSeconds: 600 });
-      try {
-        recordings.set(kind, await playScript(backend));
-      } finally {
-        await backend.close();
-      }
+      started.push(backend);
+      recordings.set(kind, await playScript(backend));
     }
+  }, STARTUP_AND_SCRIPT_TIMEOUT_MS);
+  afterAll(async () => {
+    await Promise.all(started.map((backend) => backend.close()));
   });
 
-  test('every exchange gets the same status, JSON answer and cookies from both', () => {
+  it('every exchange gets the same status, JSON answer and cookies from both', () => {
     const demo = recordings.get('demo')!;
     const flask = recordings.get('flask')!;
     expect(flask.records.map((record) => record.step)).toEqual(demo.records.map((record) => record.step));
@@ -204,7 +209,7 @@ test.describe('flask-jwt-extended protocol: the demo server answers as the real 
     }
   });
 
-  test('both count the same: the counters the browser tests assert on mean the same thing', () => {
+  it('both count the same: the counters the browser tests assert on mean the same thing', () => {
     expect(recordings.get('demo')!.stats).toEqual(recordings.get('flask')!.stats);
     // And the script did exercise them: a counter that stays 0 on both proves nothing.
     const counters = recordings.get('flask')!.stats as Record<string, number>;
