@@ -25,10 +25,18 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+// Asked once per test process: the answer does not change while the tests run.
+let unavailableReason: { reason: string | undefined } | undefined;
+
 /** Why the real flask backend cannot run here, or undefined when it can. */
 export function flaskUnavailableReason(): string | undefined {
+  unavailableReason ??= { reason: probeFlask() };
+  return unavailableReason.reason;
+}
+
+function probeFlask(): string | undefined {
   if (!existsSync(FLASK_PYTHON)) return `no ${FLASK_PYTHON}; ${INSTALL_HINT}`;
-  const probe = spawnSync(FLASK_PYTHON, ['-c', 'import flask, flask_jwt_extended'], { encoding: 'utf8', timeout: 15_000 });
+  const probe = spawnSync(FLASK_PYTHON, ['-c', 'import flask, flask_jwt_extended'], { encoding: 'utf8', timeout: 30_000 });
   if (probe.status !== 0) return `${FLASK_PYTHON} cannot import flask and flask_jwt_extended; ${INSTALL_HINT}`;
   return undefined;
 }
