@@ -2,6 +2,10 @@
 // never refresh for them. Against the real library, whose wording the broker's preset matches.
 import { expect, logIn, openControlledTab, test } from './backend-fixtures.ts';
 
+// Starting the real flask app takes seconds (python imports), and on a busy machine a scenario
+// in Firefox (a browser per profile) can take most of the default 60 s before that.
+test.describe.configure({ timeout: 120_000 });
+
 test('real flask: a CSRF 401 is not taken for an expiry: no refresh, no replay, the page gets it as flask sent it', async ({ profile, backend }) => {
   const tab = await openControlledTab(profile, backend);
   await logIn(tab);

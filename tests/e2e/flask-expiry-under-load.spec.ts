@@ -3,6 +3,10 @@
 // the session.
 import { count, expect, fireBurst, logIn, openControlledTabs, openTab, test } from './backend-fixtures.ts';
 
+// Starting the real flask app takes seconds (python imports), and on a busy machine a scenario
+// in Firefox (a browser per profile) can take most of the default 60 s before that.
+test.describe.configure({ timeout: 120_000 });
+
 const TABS = 5;
 const REQUESTS_PER_TAB = 20;
 

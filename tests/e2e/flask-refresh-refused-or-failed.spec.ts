@@ -4,6 +4,10 @@
 import { adopterPage } from './demo-server.ts';
 import { count, expect, fireBurst, listenToBroker, logIn, openControlledTab, test } from './backend-fixtures.ts';
 
+// Starting the real flask app takes seconds (python imports), and on a busy machine a scenario
+// in Firefox (a browser per profile) can take most of the default 60 s before that.
+test.describe.configure({ timeout: 120_000 });
+
 const REFRESH_TIMEOUT_MS = 1_500;
 const REQUESTS = 10;
 

@@ -5,6 +5,10 @@ import { sendEveryBodyKindInPage } from '../shared/naive-page.ts';
 import { adopterPage } from './demo-server.ts';
 import { expect, logIn, openControlledTab, test } from './backend-fixtures.ts';
 
+// Starting the real flask app takes seconds (python imports), and on a busy machine a scenario
+// in Firefox (a browser per profile) can take most of the default 60 s before that.
+test.describe.configure({ timeout: 120_000 });
+
 const VALUE_U_SHA256 = '76947384dac485e988c194addf959d66bdac8771f691e1d5b4c64e19839cfb10';
 
 // A 1 ms cooldown lets the 401s that follow one another so closely count as expiries.
