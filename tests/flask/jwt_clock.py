@@ -44,9 +44,6 @@ class JwtClock:
             offset = self._offset
         return _RealDatetime.now(tz) + offset
 
-    def timestamp(self):
-        return self.now(timezone.utc).timestamp()
-
     def advance_past(self, epoch_seconds):
         """Moves the clock so that a token with exp <= epoch_seconds is expired (PyJWT: exp <= now)."""
         with self._lock:
@@ -54,10 +51,6 @@ class JwtClock:
             # One second more: PyJWT compares whole seconds.
             if now < epoch_seconds + 1:
                 self._offset += timedelta(seconds=epoch_seconds + 1 - now)
-
-    def offset_seconds(self):
-        with self._lock:
-            return self._offset.total_seconds()
 
     def install(self):
         """Makes the JWT modules read this clock. Once per process."""
