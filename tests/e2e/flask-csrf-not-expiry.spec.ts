@@ -1,6 +1,9 @@
 // flask-jwt-extended's CSRF 401s are not expiries: the broker must hand them back untouched and
 // never refresh for them. Against the real library, whose wording the broker's preset matches.
-import { expect, logIn, openControlledTab, test } from './backend-fixtures.ts';
+import { expect, logIn, openControlledTab, test } from './fixtures.ts';
+
+// Against the real flask-jwt-extended app (tests/flask), not the demo server's imitation of it.
+test.use({ backendKind: 'flask' });
 
 // Starting the real flask app takes seconds (python imports), and on a busy machine a scenario
 // in Firefox (a browser per profile) can take most of the default 60 s before that.

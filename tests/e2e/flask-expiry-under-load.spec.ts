@@ -1,7 +1,10 @@
 // The broker's core promise against the real flask-jwt-extended: many tabs, many requests, one
 // expiry, one refresh; with rotation and reuse detection on, so a second refresh would revoke
 // the session.
-import { count, expect, fireBurst, logIn, openControlledTabs, openTab, test } from './backend-fixtures.ts';
+import { count, expect, fireBurst, logIn, openControlledTabs, openTab, test } from './fixtures.ts';
+
+// Against the real flask-jwt-extended app (tests/flask), not the demo server's imitation of it.
+test.use({ backendKind: 'flask' });
 
 // Starting the real flask app takes seconds (python imports), and on a busy machine a scenario
 // in Firefox (a browser per profile) can take most of the default 60 s before that.

@@ -4,7 +4,7 @@
 // dormant (no 401 reaches it) and the page's own refresh does not confuse the broker.
 import { readFileSync } from 'node:fs';
 import type { Tab } from './engines/engine.ts';
-import { count, expect, logIn, openControlledTab, openTab, test } from './backend-fixtures.ts';
+import { count, expect, logIn, openControlledTab, openTab, test } from './fixtures.ts';
 
 // Starting the real flask app takes seconds (python imports), and on a busy machine a scenario
 // in Firefox (a browser per profile) can take most of the default 60 s before that.
@@ -19,6 +19,9 @@ function interceptorPage(withBroker: boolean): string {
 ${withBroker ? '<script src="/token-broker-register.js" data-config="/token-broker.json"></script>' : ''}
 <script type="module">
 import axios from 'axios';
+
+// Against the real flask-jwt-extended app (tests/flask), not the demo server's imitation of it.
+test.use({ backendKind: 'flask' });
 // axios sets X-CSRF-TOKEN from the cookie itself, as flask-jwt-extended's docs suggest.
 const http = axios.create({ xsrfCookieName: 'csrf_access_token', xsrfHeaderName: 'X-CSRF-TOKEN' });
 window.refreshesByInterceptor = 0;

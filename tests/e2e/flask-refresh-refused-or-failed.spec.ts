@@ -2,7 +2,10 @@
 // library's own 401) or the refresh fails (flask's own 500 page, or no answer at all), every
 // request ends with its original 401, nothing is replayed, and the tabs hear why.
 import { adopterPage } from './demo-server.ts';
-import { count, expect, fireBurst, listenToBroker, logIn, openControlledTab, test } from './backend-fixtures.ts';
+import { count, expect, fireBurst, listenToBroker, logIn, openControlledTab, test } from './fixtures.ts';
+
+// Against the real flask-jwt-extended app (tests/flask), not the demo server's imitation of it.
+test.use({ backendKind: 'flask' });
 
 // Starting the real flask app takes seconds (python imports), and on a busy machine a scenario
 // in Firefox (a browser per profile) can take most of the default 60 s before that.

@@ -3,7 +3,10 @@
 // says what bytes it received.
 import { sendEveryBodyKindInPage } from '../shared/naive-page.ts';
 import { adopterPage } from './demo-server.ts';
-import { expect, logIn, openControlledTab, test } from './backend-fixtures.ts';
+import { expect, logIn, openControlledTab, test } from './fixtures.ts';
+
+// Against the real flask-jwt-extended app (tests/flask), not the demo server's imitation of it.
+test.use({ backendKind: 'flask' });
 
 // Starting the real flask app takes seconds (python imports), and on a busy machine a scenario
 // in Firefox (a browser per profile) can take most of the default 60 s before that.
