@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { activateWorkerInPage, askThroughProbeInPage, PROBE_WORKER_SOURCE, type ProbeAnswer } from '../shared/probe-worker.ts';
-import type { DemoServer } from './demo-server.ts';
+import type { TestBackend } from './test-backend.ts';
 import { expect, openControlledTab, openTab, test } from './fixtures.ts';
 
 const PROBE_PAGE = `<!doctype html><html><head><meta charset="utf-8">
@@ -23,7 +23,7 @@ test.slow();
 // A copy of dist/ of the test's own, so that the test may add files in folders.
 test.use({ backendFiles: { 'foreign-probe-sw.js': PROBE_WORKER_SOURCE } });
 
-function serve(backend: DemoServer, path: string, content: string): void {
+function serve(backend: TestBackend, path: string, content: string): void {
   const file = join(backend.staticDir, path);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, content);
