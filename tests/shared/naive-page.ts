@@ -99,17 +99,21 @@ export async function sendEveryBodyKindInPage(): Promise<BodyResult[]> {
 }
 
 /**
- * While a refresh is in flight (the server holds it), aborts a request that the broker holds.
- * Reports how the aborted fetch ended, and whether the request that started the refresh had
- * already been answered at that moment (it must not have: the abort did not wait for it).
+ * While a refresh is in flight (the server holds it), sends two requests that the broker holds,
+ * and aborts one of them. Reports how the aborted fetch ended, the status of the other held
+ * request, and whether the request that started the refresh had already been answered when the
+ * abort ended its fetch (it must not have: the abort did not wait for the refresh).
  */
-export async function abortHeldRequestInPage(): Promise<{ abortOutcome: string; firstStatusWhenAborted: number; firstStatus: number }> {
+export async function abortHeldRequestInPage(): Promise<{
+  abortOutcome: string; firstStatusWhenAborted: number; firstStatus: number; otherHeldStatus: number;
+}> {
   let firstStatus = 0;
   const first = fetch('/api/items').then((r) => { firstStatus = r.status; });
-  // Wait until the server is holding the refresh, so that the next request is held too.
+  // Wait until the server is holding the refresh, so that the next requests are held too.
   while (((await (await fetch('/__demo/stats')).json()) as { refreshRequests: number }).refreshRequests < 1) {
     await new Promise((r) => setTimeout(r, 20));
   }
+  const other = fetch('/api/items?n=1').then((r) => r.status, () => 0);
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 100);
   let abortOutcome = 'answered';
@@ -120,7 +124,7 @@ export async function abortHeldRequestInPage(): Promise<{ abortOutcome: string; 
   }
   const firstStatusWhenAborted = firstStatus;
   await first;
-  return { abortOutcome, firstStatusWhenAborted, firstStatus };
+  return { abortOutcome, firstStatusWhenAborted, firstStatus, otherHeldStatus: await other };
 }
 
 /** POSTs `body` to /api/echo with the CSRF header from document.cookie; the status and JSON answer. */
