@@ -37,7 +37,16 @@ export async function burstInPage(count: number): Promise<number[]> {
       xhr.send(`xhr body ${i}`);
     });
   };
-  return Promise.all(Array.from({ length: count }, (_, i) => one(i)));
+  const startedMs = performance.now();
+  const statuses = await Promise.all(Array.from({ length: count }, (_, i) => one(i)));
+  // How long the burst took, measured in the page (without the driver's own overhead): see lastBurstMsInPage.
+  (window as unknown as { lastBurstMs: number }).lastBurstMs = performance.now() - startedMs;
+  return statuses;
+}
+
+/** How long the tab's last burstInPage took, from its first request to its last answer, in ms. */
+export function lastBurstMsInPage(): number {
+  return (window as unknown as { lastBurstMs: number }).lastBurstMs;
 }
 
 /** What /api/echo says about the body it received. */
