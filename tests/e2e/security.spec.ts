@@ -1,6 +1,6 @@
 import { requestOtherOriginInPage } from '../shared/naive-page.ts';
 import { adopterPage, expect, logIn, openControlledTab, openTab, requires, test, type Profile, type Tab } from './fixtures.ts';
-import type { DemoServer } from './demo-server.ts';
+import type { TestBackend } from './test-backend.ts';
 import { startRecordingOrigin } from './recording-origin.ts';
 
 // A 1 ms cooldown: the refreshes of the console scenario follow one another within seconds, and
@@ -46,7 +46,7 @@ test('credential headers and refreshes stay on the configured origin: another or
  * One refresh of each outcome, each reaching the server: one that succeeds, one answered 500,
  * one refused. Returns the values that must never be logged.
  */
-async function everyRefreshOutcome(profile: Profile, backend: DemoServer): Promise<{ tab: Tab; secrets: string[] }> {
+async function everyRefreshOutcome(profile: Profile, backend: TestBackend): Promise<{ tab: Tab; secrets: string[] }> {
   const tab = await openControlledTab(profile, backend, 'outcomes.html');
   await logIn(tab);
   const secrets = (await profile.cookies()).map((c) => c.value).filter((value) => value.length >= 8);
