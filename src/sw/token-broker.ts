@@ -3,6 +3,7 @@
 // answers goes back to the page, and so does anything that is not a refresh-worthy 401.
 
 import { untilAborted } from './abortable.ts';
+import { BODY_READ_TIMEOUT_MS, readBodyWithin } from './bounded-body-read.ts';
 import type { TokenBrokerConfig } from './config.ts';
 import type { CredentialSource } from './credential-source.ts';
 import type { RefreshCoordinator } from './refresh-coordinator.ts';
@@ -10,6 +11,9 @@ import { isExpiredAnswer } from './expiry-detector.ts';
 import { captureRequest, type ReplayableRequest } from './replayable-request.ts';
 import { isBrokered } from './request-matcher.ts';
 import { SendWindow } from './send-window.ts';
+
+// A 401 kept for the page while its replay runs is copied into memory up to this size.
+const MAX_COPIED_BODY_BYTES = 1024 * 1024;
 
 export interface TokenBrokerOptions {
   readonly config: TokenBrokerConfig;
@@ -62,14 +66,17 @@ export class TokenBroker {
     const outcome = await untilAborted(request.signal, this.#coordinator.refreshFrom(first.generation));
     if (outcome.kind !== 'refreshed') return first.response;
 
-    // Keep the 401 (an error answer: a small body) in case the replay cannot be sent: then the
-    // page gets what it would have got without the broker, not a network error.
-    const original = await copyResponse(first.response);
+    // Keep the 401 in case the replay cannot be sent: then the page gets what it would have got
+    // without the broker, not a network error.
+    const original = await keepForFallback(first.response);
     try {
-      return (await this.#send(captured, request.signal)).response;
+      const replayed = (await this.#send(captured, request.signal)).response;
+      discardBody(original);
+      return replayed;
     } catch (error) {
-      if (request.signal.aborted) throw error;
-      return original;
+      if (!request.signal.aborted) return original;
+      discardBody(original);
+      throw error;
     }
   }
 
@@ -105,8 +112,19 @@ export class TokenBroker {
   }
 }
 
-/** A copy of `response` whose body is already in memory, so the connection is free. */
-async function copyResponse(response: Response): Promise<Response> {
-  const body = await response.blob();
+/**
+ * The 401 to give the page if its replay cannot be sent: a copy whose (small) body is already in
+ * memory, so its connection is free during the replay; or, for a body that is large or does not
+ * end (a chunked answer the server never finishes), the answer itself, its body still streaming.
+ */
+async function keepForFallback(response: Response): Promise<Response> {
+  const body = await readBodyWithin(response, { maxBytes: MAX_COPIED_BODY_BYTES, timeoutMs: BODY_READ_TIMEOUT_MS });
+  if (body === undefined) return response;
+  discardBody(response);
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/** Lets go of an answer nobody will read, so that its connection closes instead of waiting for a reader. */
+function discardBody(response: Response): void {
+  if (!response.bodyUsed) response.body?.cancel().catch(() => undefined);
 }

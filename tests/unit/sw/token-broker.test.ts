@@ -15,8 +15,14 @@ function setup(options: {
   credentialLifetimeMs?: number;
   /** The refresh answers only once this settles; default: at once. */
   refreshAnswered?: Promise<void>;
+  /** Every 401 is chunked and never ends: the server writes its start and stops. */
+  endless401?: boolean;
 } = {}) {
-  const state = { validCred: 'cred-1', refreshes: 0, sent: [] as { url: string; cred: string | null; body: string }[], inFlight: 0, maxInFlight: 0 };
+  const state = {
+    validCred: 'cred-1', refreshes: 0, sent: [] as { url: string; cred: string | null; body: string }[], inFlight: 0, maxInFlight: 0,
+    /** How many endless 401 bodies were cancelled (their connection given back). */
+    endlessBodiesCancelled: 0,
+  };
   const config = resolveConfig({
     api: ['/api/'],
     refresh: { url: '/token/refresh' },
@@ -52,6 +58,7 @@ function setup(options: {
     await new Promise((resolve) => setTimeout(resolve, 1));
     state.inFlight -= 1;
     if (options.alwaysUnauthorized || cred !== state.validCred) {
+      if (options.endless401) return endlessUnauthorized(() => { state.endlessBodiesCancelled += 1; });
       return new Response(JSON.stringify({ msg: 'Token has expired' }), { status: 401 });
     }
     return new Response('ok', { status: 200 });
@@ -66,6 +73,14 @@ function setup(options: {
   });
   const broker = new TokenBroker({ config, credentials, coordinator, fetch: fetchImpl as typeof fetch });
   return { broker, state };
+}
+
+function endlessUnauthorized(onCancel: () => void): Response {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) { controller.enqueue(new TextEncoder().encode('{"msg": "Token has')); },
+    cancel: onCancel,
+  });
+  return new Response(body, { status: 401, headers: { 'content-type': 'application/json' } });
 }
 
 describe('TokenBroker', () => {
@@ -177,4 +192,23 @@ describe('TokenBroker', () => {
     await expect(broker.handle(new Request(`${ORIGIN}/api/items`, { signal: controller.signal })))
       .rejects.toThrow('the page gave up');
   });
+
+  it('replays a request whose 401 body never ends, and lets go of that body once the replay answered', async () => {
+    const { broker, state } = setup({ endless401: true });
+    const response = await broker.handle(new Request(`${ORIGIN}/api/items`));
+    expect(response.status).toBe(200);
+    expect(state.refreshes).toBe(1);
+    expect(state.sent).toHaveLength(2);
+    await expect.poll(() => state.endlessBodiesCancelled).toBe(1);
+  }, 15_000);
+
+  it('gives the page the original endless 401, still streaming, when the replay cannot be sent', async () => {
+    const { broker, state } = setup({ endless401: true, replayNetworkError: true });
+    const response = await broker.handle(new Request(`${ORIGIN}/api/items`));
+    expect(response.status).toBe(401);
+    expect(state.refreshes).toBe(1);
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('{"msg": "Token has');
+    await reader.cancel();
+  }, 15_000);
 });
