@@ -8,6 +8,7 @@ import type { TokenBrokerConfig } from './config.ts';
 import type { CredentialSource } from './credential-source.ts';
 import type { RefreshCoordinator } from './refresh-coordinator.ts';
 import { isExpiredAnswer } from './expiry-detector.ts';
+import { HeldBodyBudget } from './held-body-budget.ts';
 import { captureRequest, type ReplayableRequest } from './replayable-request.ts';
 import { isBrokered } from './request-matcher.ts';
 import { SendWindow } from './send-window.ts';
@@ -22,6 +23,8 @@ export interface TokenBrokerOptions {
   readonly fetch?: typeof fetch;
   /** Wall clock in ms since the epoch, compared with the credentials' expiry. */
   readonly now?: () => number;
+  /** Where bodies kept for a replay are counted; default: one of `config.maxHeldBodyBytes`. */
+  readonly heldBodies?: HeldBodyBudget;
 }
 
 interface StampedHeaders {
@@ -43,6 +46,7 @@ export class TokenBroker {
   readonly #sendWindow: SendWindow;
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
+  readonly #heldBodies: HeldBodyBudget;
 
   constructor(options: TokenBrokerOptions) {
     this.#config = options.config;
@@ -51,6 +55,7 @@ export class TokenBroker {
     this.#sendWindow = new SendWindow(options.config.maxConcurrentRequests);
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#now = options.now ?? Date.now;
+    this.#heldBodies = options.heldBodies ?? new HeldBodyBudget(options.config.maxHeldBodyBytes);
   }
 
   matches(request: Request): boolean {
@@ -58,7 +63,15 @@ export class TokenBroker {
   }
 
   async handle(request: Request): Promise<Response> {
-    const captured = await captureRequest(request, this.#config.maxReplayBodyBytes);
+    const captured = await captureRequest(request, this.#config.maxReplayBodyBytes, this.#heldBodies);
+    try {
+      return await this.#handleCaptured(request, captured);
+    } finally {
+      captured.release(); // however the request ended: answered, failed or aborted
+    }
+  }
+
+  async #handleCaptured(request: Request, captured: ReplayableRequest): Promise<Response> {
     await this.#coordinator.ready();
     const first = await this.#send(captured, request.signal);
     if (!captured.replayable || !(await isExpiredAnswer(first.response, this.#config.expiredWhen))) return first.response;
