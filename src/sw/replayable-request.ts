@@ -6,12 +6,15 @@ import type { HeldBodyBudget } from './held-body-budget.ts';
 
 export interface ReplayableRequest {
   readonly url: string;
+  readonly method: string;
+  /** How the page asked for redirects to be handled. */
+  readonly redirect: RequestRedirect;
   /** The page's own headers; the broker stamps credential headers on a copy at each send. */
   readonly headers: Headers;
   /** False when the body was over the replay bound or the budget: it may be sent once only. */
   readonly replayable: boolean;
-  /** A new Request with these headers, the page's body, options and abort signal. */
-  build(headers: Headers): Request;
+  /** A new Request with these headers and redirect mode, the page's body, options and abort signal. */
+  build(headers: Headers, redirect: RequestRedirect): Request;
   /** Gives the body's bytes back to the budget. Call it once the request has ended, however it ended. */
   release(): void;
 }
@@ -25,9 +28,11 @@ export async function captureRequest(request: Request, maxReplayBodyBytes: numbe
 
   return {
     url: request.url,
+    method: request.method,
+    redirect: request.redirect,
     headers: new Headers(request.headers),
     replayable,
-    build(headers: Headers): Request {
+    build(headers: Headers, redirect: RequestRedirect): Request {
       sends += 1;
       if (!replayable && sends > 1) throw new Error('token-broker: a body over the replay bound cannot be sent twice');
       return new Request(request.url, {
@@ -39,7 +44,7 @@ export async function captureRequest(request: Request, maxReplayBodyBytes: numbe
         mode: request.mode,
         credentials: request.credentials,
         cache: request.cache,
-        redirect: request.redirect,
+        redirect, // see stamped-redirects.ts
         referrer: request.referrer,
         referrerPolicy: request.referrerPolicy,
         integrity: request.integrity,

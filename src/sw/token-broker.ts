@@ -12,6 +12,7 @@ import { HeldBodyBudget } from './held-body-budget.ts';
 import { captureRequest, type ReplayableRequest } from './replayable-request.ts';
 import { isBrokered } from './request-matcher.ts';
 import { SendWindow } from './send-window.ts';
+import { answerToRedirect, isRedirect, redirectModeOf } from './stamped-redirects.ts';
 
 // A 401 kept for the page while its replay runs is copied into memory up to this size.
 const MAX_COPIED_BODY_BYTES = 1024 * 1024;
@@ -37,6 +38,8 @@ interface SentRequest {
   readonly response: Response;
   /** The credential generation the request was stamped with. */
   readonly generation: number;
+  /** The API answered with a redirect: the broker stepped aside (stamped-redirects.ts). */
+  readonly redirected: boolean;
 }
 
 export class TokenBroker {
@@ -74,7 +77,7 @@ export class TokenBroker {
   async #handleCaptured(request: Request, captured: ReplayableRequest): Promise<Response> {
     await this.#coordinator.ready();
     const first = await this.#send(captured, request.signal);
-    if (!captured.replayable || !(await isExpiredAnswer(first.response, this.#config.expiredWhen))) return first.response;
+    if (!captured.replayable || first.redirected || !(await isExpiredAnswer(first.response, this.#config.expiredWhen))) return first.response;
 
     const outcome = await untilAborted(request.signal, this.#coordinator.refreshFrom(first.generation));
     if (outcome.kind !== 'refreshed') return first.response;
@@ -121,7 +124,9 @@ export class TokenBroker {
   }
 
   async #fetchStamped(captured: ReplayableRequest, { headers, generation }: StampedHeaders): Promise<SentRequest> {
-    return { response: await this.#fetch(captured.build(headers)), generation };
+    const response = await this.#fetch(captured.build(headers, redirectModeOf(this.#config, captured)));
+    if (!isRedirect(response)) return { response, generation, redirected: false };
+    return { response: await answerToRedirect(captured, response, this.#fetch), generation, redirected: true };
   }
 }
 

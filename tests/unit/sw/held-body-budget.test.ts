@@ -29,8 +29,8 @@ describe('captureRequest with a budget', () => {
     expect(held.replayable).toBe(true);
     expect(beyond.replayable).toBe(false);
     expect(budget.heldBytes).toBe(100);
-    expect(await beyond.build(new Headers()).text()).toBe('x'.repeat(100));
-    expect(() => beyond.build(new Headers())).toThrow('cannot be sent twice');
+    expect(await beyond.build(new Headers(), 'follow').text()).toBe('x'.repeat(100));
+    expect(() => beyond.build(new Headers(), 'follow')).toThrow('cannot be sent twice');
     held.release();
     expect(budget.heldBytes).toBe(0);
     expect((await captureRequest(put(100), 100, budget)).replayable).toBe(true);
