@@ -27,6 +27,8 @@ export interface DemoControl {
   rotation?: boolean;
   reuseDetection?: boolean;
   refreshDelayMs?: number;
+  /** Delay before an "expired" 401 is answered, so that a whole burst is sent before any 401 returns. */
+  expiredAnswerDelayMs?: number;
   refreshBehavior?: 'normal' | 'error-500' | 'refuse-401' | 'hang';
   /** flask's JWT_SESSION_COOKIE; false gives the cookies the tokens' lifetimes as Max-Age. */
   sessionCookies?: boolean;
