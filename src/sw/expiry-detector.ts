@@ -22,10 +22,10 @@ export async function isExpiredAnswer(response: Response, rule: TokenBrokerConfi
 async function readJsonField(response: Response, name: string): Promise<unknown> {
   const declaredLength = Number(response.headers.get('content-length') ?? '0');
   if (declaredLength > MAX_INSPECTED_BODY_BYTES) return undefined;
-  const bytes = await readBodyWithin(response, { maxBytes: MAX_INSPECTED_BODY_BYTES, timeoutMs: BODY_READ_TIMEOUT_MS });
-  if (bytes === undefined) return undefined;
+  const read = await readBodyWithin(response, { maxBytes: MAX_INSPECTED_BODY_BYTES, timeoutMs: BODY_READ_TIMEOUT_MS });
+  if (!read.complete) return undefined;
   try {
-    const body: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    const body: unknown = JSON.parse(new TextDecoder().decode(read.bytes));
     return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
   } catch {
     return undefined;

@@ -86,13 +86,10 @@ export class TokenBroker {
     // without the broker, not a network error.
     const original = await keepForFallback(first.response);
     try {
-      const replayed = (await this.#send(captured, request.signal)).response;
-      discardBody(original);
-      return replayed;
+      return (await this.#send(captured, request.signal)).response;
     } catch (error) {
-      if (!request.signal.aborted) return original;
-      discardBody(original);
-      throw error;
+      if (request.signal.aborted) throw error;
+      return original;
     }
   }
 
@@ -131,15 +128,29 @@ export class TokenBroker {
 }
 
 /**
- * The 401 to give the page if its replay cannot be sent: a copy whose (small) body is already in
- * memory, so its connection is free during the replay; or, for a body that is large or does not
- * end (a chunked answer the server never finishes), the answer itself, its body still streaming.
+ * The 401 to give the page if its replay cannot be sent, copied into memory so that the original
+ * lets go of its connection before the replay: a body still streaming would hold it. A body that
+ * is large or does not end (chunked, never finished) is copied as far as it came within the
+ * bounds, and the copy then fails where the original was cut, as a dropped connection would.
  */
 async function keepForFallback(response: Response): Promise<Response> {
-  const body = await readBodyWithin(response, { maxBytes: MAX_COPIED_BODY_BYTES, timeoutMs: BODY_READ_TIMEOUT_MS });
-  if (body === undefined) return response;
+  const read = await readBodyWithin(response, { maxBytes: MAX_COPIED_BODY_BYTES, timeoutMs: BODY_READ_TIMEOUT_MS });
   discardBody(response);
+  const body = read.complete ? read.bytes : cutShort(read.bytes);
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/** A body of `bytes` that then fails, as a connection cut in the middle of an answer. */
+function cutShort(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array<ArrayBuffer>> {
+  let delivered = false;
+  return new ReadableStream({
+    // Erroring at once would drop the bytes not yet read: fail only at the read after them.
+    pull(controller) {
+      if (delivered) controller.error(new TypeError('token-broker: the answer was cut short (its body did not end in time)'));
+      else controller.enqueue(bytes);
+      delivered = true;
+    },
+  });
 }
 
 /** Lets go of an answer nobody will read, so that its connection closes instead of waiting for a reader. */

@@ -15,6 +15,9 @@ const TABS = 3;
 const UPLOADS_PER_TAB = 4;
 const UPLOADS = TABS * UPLOADS_PER_TAB; // 12: four times the budget at once
 
+// 24 uploads, two waves of held 401s: about a minute in Firefox on a busy machine.
+test.describe.configure({ timeout: 150_000 });
+
 test.use({
   backendFiles: {
     'held-budget.json': JSON.stringify({
@@ -57,7 +60,6 @@ function uploadFromEveryTab(tabs: Tab[]): Promise<UploadResult[]> {
 }
 
 test('uploads beyond the held-body budget are sent once as they came: every byte arrives, and only the budget\'s worth are replayed', async ({ profile, backend }) => {
-  test.slow(); // 24 uploads, two waves of held 401s: about a minute in Firefox on a busy machine
   const tabs = await openControlledTabs(profile, backend, TABS, 'held-budget.html');
   await logIn(tabs[0]!);
 
@@ -85,7 +87,6 @@ test('uploads beyond the held-body budget are sent once as they came: every byte
 
 test('the worker holds no more than maxHeldBodyBytes of upload bodies in memory, and lets go of them when the uploads end', async ({ profile, backend }) => {
   requires(profile, 'workerMemory');
-  test.slow();
   const devtools = profile.devtools!;
   const workerScript = new URL('token-broker-sw.js', backend.url).href;
   const tabs = await openControlledTabs(profile, backend, TABS, 'held-budget.html');

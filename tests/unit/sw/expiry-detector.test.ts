@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { BODY_READ_TIMEOUT_MS } from '../../../src/sw/bounded-body-read.ts';
+import { BODY_READ_TIMEOUT_MS, readBodyWithin } from '../../../src/sw/bounded-body-read.ts';
 import { isExpiredAnswer } from '../../../src/sw/expiry-detector.ts';
 import { PRESETS } from '../../../src/sw/presets.ts';
 
@@ -82,5 +82,16 @@ describe('isExpiredAnswer, with a body that never ends', () => {
       },
     });
     expect(await isExpiredAnswer(new Response(endless, { status: 401 }), flask)).toBe(false);
+  });
+});
+
+describe('readBodyWithin', () => {
+  it('reads a small body whole, and the first bytes of one over the size bound, leaving the response unread', async () => {
+    const small = new Response('{"msg": "x"}');
+    expect(await readBodyWithin(small, { maxBytes: 100, timeoutMs: 1_000 })).toEqual({ bytes: new TextEncoder().encode('{"msg": "x"}'), complete: true });
+    expect(await small.text()).toBe('{"msg": "x"}');
+    const large = await readBodyWithin(new Response('x'.repeat(200)), { maxBytes: 100, timeoutMs: 1_000 });
+    expect(large.complete).toBe(false);
+    expect(large.bytes.byteLength).toBe(100);
   });
 });
