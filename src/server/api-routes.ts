@@ -14,10 +14,16 @@ const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 
 export function registerApiRoutes(api: Hono<DemoEnv>, state: DemoState): void {
   // Counted around everything else so that guard answers count too.
+  let answering = 0;
   api.use('/api/*', async (c, next) => {
     const { counters } = state;
     counters.increment('apiRequests');
-    await next();
+    counters.recordMax('maxConcurrentApiRequests', (answering += 1));
+    try {
+      await next();
+    } finally {
+      answering -= 1;
+    }
     const { status } = c.res;
     if (status >= 200 && status < 300) counters.increment('apiSucceeded');
     if (status === 401) {
