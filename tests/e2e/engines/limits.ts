@@ -5,7 +5,7 @@
 import { test } from '@playwright/test';
 import type { EngineName, Profile } from './engine.ts';
 
-export type Capability = 'stopServiceWorkers' | 'offline' | 'reloadBypassingCache' | 'workerConsole';
+export type Capability = 'stopServiceWorkers' | 'offline' | 'reloadBypassingCache' | 'workerConsole' | 'workerMemory';
 
 export const ENGINE_LIMITS: Readonly<Record<EngineName, Partial<Record<Capability, string>>>> = {
   chromium: {},
@@ -14,6 +14,7 @@ export const ENGINE_LIMITS: Readonly<Record<EngineName, Partial<Record<Capabilit
     offline: "offline emulation over BiDi cuts the tab's requests but not its service worker's (Firefox ESR 153, measured: the refresh and replays went through)",
     reloadBypassingCache: 'WebDriver BiDi in Firefox ESR 153 has no reload that bypasses the service worker',
     workerConsole: "puppeteer over BiDi delivers the pages' console lines, not the service worker's",
+    workerMemory: "WebDriver BiDi has no command that reads a service worker's memory",
   },
 };
 
