@@ -12,7 +12,7 @@ import { launchFirefox } from './engines/firefox.ts';
 
 export { adopterPage } from './demo-server.ts';
 export type { Profile, Tab } from './engines/engine.ts';
-export { requires } from './engines/limits.ts';
+export { can, requires } from './engines/limits.ts';
 export { expect } from '@playwright/test';
 
 interface ScenarioFixtures {
