@@ -15,6 +15,9 @@ export type { Profile, Tab } from './engines/engine.ts';
 export { can, requires } from './engines/limits.ts';
 export { expect } from '@playwright/test';
 
+/** Launching and closing a profile (a whole browser, in Firefox), not counted in the test's timeout. */
+const PROFILE_TIMEOUT_MS = 120_000;
+
 interface ScenarioFixtures {
   /** The test's own backend; its counters are the ground truth of every assertion. */
   backend: DemoServer;
@@ -45,11 +48,13 @@ export const test = base.extend<ScenarioFixtures, WorkerFixtures>({
     await use(backend);
     await backend.close();
   },
-  profile: async ({ engine }, use) => {
+  // Its own time budget, apart from the test's: a fresh Firefox took 30 to 55 s to launch on a
+  // shared 2-core machine (load 20 to 40, measured 2026-12-01), which ate most of a 60 s test.
+  profile: [async ({ engine }, use) => {
     const profile = await engine.newProfile();
     await use(profile);
     await profile.close();
-  },
+  }, { timeout: PROFILE_TIMEOUT_MS }],
 });
 
 /** Opens a tab on an adopter page (the smallest by default) and waits until the broker controls it. */
