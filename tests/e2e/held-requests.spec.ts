@@ -1,6 +1,6 @@
 import { markedBurstInPage } from '../shared/marked-burst.ts';
 import { abortHeldRequestInPage } from '../shared/naive-page.ts';
-import { count, expect, fireBurst, logIn, openControlledTab, sleep, test, untilRefreshRequests } from './fixtures.ts';
+import { count, expect, logIn, openControlledTab, sleep, test, untilRefreshRequests } from './fixtures.ts';
 import { apiRequestsBetween, expectInside, markOf, onlyRefresh, serverEvents } from './server-events.ts';
 import { settledWithin } from './time-bounds.ts';
 
