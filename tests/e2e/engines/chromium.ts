@@ -1,7 +1,7 @@
 // Chromium, driven by Playwright over CDP: Debian's build at /usr/bin/chromium (Playwright's own
 // download does not work everywhere). One browser per test worker; a profile is a new context.
 
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { findChromium } from '../../../scripts/find-chromium.mjs';
 import { WorkerHeapProbe } from '../../../scripts/soak-worker-heap.ts';
 import { DEFAULT_WAIT_MS, type BrowserCookie, type DevTools, type Engine, type Profile, type ProfileOptions, type Tab } from './engine.ts';
