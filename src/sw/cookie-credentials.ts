@@ -10,6 +10,7 @@
 
 import { AccessExpiryTracker, type CookieWithExpiry } from './access-expiry.ts';
 import type { HeaderValue, TokenBrokerConfig } from './config.ts';
+import { fingerprintOf } from './credential-fingerprint.ts';
 import type { CredentialSource, RefreshResult, StampedCredentials } from './credential-source.ts';
 
 /** The part of the Cookie Store API the broker uses (not yet in TypeScript's worker types). */
@@ -77,6 +78,14 @@ export class CookieCredentials implements CredentialSource {
     }
     if (response.status === 401 || response.status === 403) return { kind: 'refused', status: response.status };
     return { kind: 'failed', reason: `status ${response.status}` };
+  }
+
+  /** The script-readable cookies a refresh and a stamp send: a new login changes them. */
+  async fingerprint(): Promise<string | undefined> {
+    const names = [...new Set([...cookieNames(this.#config.refresh.headers), ...cookieNames(this.#config.headers)])].sort();
+    if (names.length === 0) return undefined;
+    const cookies = await this.#read(names);
+    return fingerprintOf(names.map((name) => [name, cookies.get(name)?.value ?? null]));
   }
 
   /** Reads `names` at once; a cookie that cannot be read counts as absent. */
