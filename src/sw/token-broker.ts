@@ -1,12 +1,13 @@
 // The life of a brokered request: make it replayable, hold it while a refresh is in flight,
 // stamp it, send it; on a 401, join the one refresh and replay once. Whatever the replay
-// answers goes back to the page, and so does anything that is not a refresh-worthy 401.
+// answers goes back to the page, and so does anything that is not a refresh-worthy 401, except
+// a refusal (a CSRF mismatch) of credentials that moved on before its answer came: replayed once.
 
 import { untilAborted } from './abortable.ts';
 import type { TokenBrokerConfig } from './config.ts';
 import type { CredentialSource } from './credential-source.ts';
 import type { RefreshCoordinator } from './refresh-coordinator.ts';
-import { isExpiredAnswer } from './expiry-detector.ts';
+import { classifyAnswer, type AnswerKind } from './expiry-detector.ts';
 import { captureRequest, type ReplayableRequest } from './replayable-request.ts';
 import { isBrokered } from './request-matcher.ts';
 import { SendWindow } from './send-window.ts';
@@ -57,20 +58,41 @@ export class TokenBroker {
     const captured = await captureRequest(request, this.#config.maxReplayBodyBytes);
     await this.#coordinator.ready();
     const first = await this.#send(captured, request.signal);
-    if (!captured.replayable || !(await isExpiredAnswer(first.response, this.#config.expiredWhen))) return first.response;
+    if (!captured.replayable) return first.response;
+    const answer = await classifyAnswer(first.response, this.#config.expiredWhen);
+    if (answer === 'other') return first.response;
+    if (answer === 'rejected') {
+      // Never a refresh for it; one replay if it was sent with credentials that are no longer current.
+      return (await this.#credentialsMovedSince(first.generation, request.signal)) ? this.#replay(captured, first, request.signal) : first.response;
+    }
 
-    const outcome = await untilAborted(request.signal, this.#coordinator.refreshFrom(first.generation));
+    const evidence = answer === 'expired' ? 'positive' : 'presumed';
+    const outcome = await untilAborted(request.signal, this.#coordinator.refreshFrom(first.generation, evidence));
     if (outcome.kind !== 'refreshed') return first.response;
+    return this.#replay(captured, first, request.signal);
+  }
 
+  /** Sends `captured` once more with the current credentials; whatever it answers goes to the page. */
+  async #replay(captured: ReplayableRequest, first: SentRequest, signal: AbortSignal): Promise<Response> {
     // Keep the 401 (an error answer: a small body) in case the replay cannot be sent: then the
     // page gets what it would have got without the broker, not a network error.
     const original = await copyResponse(first.response);
+    let replay: SentRequest;
     try {
-      return (await this.#send(captured, request.signal)).response;
+      replay = await this.#send(captured, signal);
     } catch (error) {
-      if (request.signal.aborted) throw error;
+      if (signal.aborted) throw error;
       return original;
     }
+    // Fresh credentials, and still "expired": that refresh did not help; the next one backs off.
+    if (isExpiry(await classifyAnswer(replay.response, this.#config.expiredWhen))) this.#coordinator.refreshDidNotHelp(replay.generation);
+    return replay.response;
+  }
+
+  /** Did a refresh land after a request stamped with `stampedGeneration` (waiting for one that is landing)? */
+  async #credentialsMovedSince(stampedGeneration: number, signal: AbortSignal): Promise<boolean> {
+    if (this.#coordinator.refreshing) await untilAborted(signal, this.#coordinator.idle());
+    return this.#coordinator.generation > stampedGeneration;
   }
 
   /** Waits for a slot and for any refresh in flight, then stamps and sends. */
@@ -103,6 +125,10 @@ export class TokenBroker {
   async #fetchStamped(captured: ReplayableRequest, { headers, generation }: StampedHeaders): Promise<SentRequest> {
     return { response: await this.#fetch(captured.build(headers)), generation };
   }
+}
+
+function isExpiry(kind: AnswerKind): boolean {
+  return kind === 'expired' || kind === 'presumed-expired';
 }
 
 /** A copy of `response` whose body is already in memory, so the connection is free. */
