@@ -80,9 +80,14 @@ export class CookieCredentials implements CredentialSource {
     return { kind: 'failed', reason: `status ${response.status}` };
   }
 
-  /** The script-readable cookies a refresh and a stamp send: a new login changes them. */
+  /**
+   * The script-readable cookies the refresh sends (flask: csrf_refresh_token): a new login changes
+   * them. Not the access ones where the refresh has its own: those also change, or vanish, when the
+   * access token runs out, which is no new login. Without any, the stamped ones stand in.
+   */
   async fingerprint(): Promise<string | undefined> {
-    const names = [...new Set([...cookieNames(this.#config.refresh.headers), ...cookieNames(this.#config.headers)])].sort();
+    const ofRefresh = cookieNames(this.#config.refresh.headers);
+    const names = [...new Set(ofRefresh.length > 0 ? ofRefresh : cookieNames(this.#config.headers))].sort();
     if (names.length === 0) return undefined;
     const cookies = await this.#read(names);
     return fingerprintOf(names.map((name) => [name, cookies.get(name)?.value ?? null]));
