@@ -1,7 +1,7 @@
-import { adopterPage, count, expect, fireBurst, logIn, openControlledTab, test } from './fixtures.ts';
+import { adopterPage, count, expect, fireBurst, logIn, openControlledTab, requires, test } from './fixtures.ts';
 
 test.use({
-  demoFiles: {
+  backendFiles: {
     // Status-only: every 401 is presumed an expiry, and only the cooldown tells one from a
     // permission 401, so only the clock decides whether it is refreshed.
     'status-only.json': JSON.stringify({
@@ -16,10 +16,11 @@ test.use({
 
 const HOUR_MS = 3_600_000;
 
-test('after the wall clock steps back, a real expiry is still refreshed: a refresh time "in the future" is no cooldown (Chromium: stops the worker through DevTools)', async ({ context, demo }) => {
-  const tab = await openControlledTab(context, demo, 'status-only.html');
+test('after the wall clock steps back, a real expiry is still refreshed: a refresh time "in the future" is no cooldown', async ({ profile, backend }) => {
+  requires(profile, 'stopServiceWorkers');
+  const tab = await openControlledTab(profile, backend, 'status-only.html');
   await logIn(tab);
-  await demo.expireAccessTokens();
+  await backend.expireAccessTokens();
   const first = await fireBurst(tab, 5);
   expect(count(first, 200)).toBe(5);
 
@@ -44,14 +45,12 @@ test('after the wall clock steps back, a real expiry is still refreshed: a refre
   expect(record.generation).toBe(1);
 
   // A new worker (stopped, woken by the next request) reads that record.
-  const cdp = await context.newCDPSession(tab);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  await demo.expireAccessTokens();
-  await demo.resetCounters();
+  await profile.devtools!.stopServiceWorkers(tab);
+  await backend.expireAccessTokens();
+  await backend.resetCounters();
   const second = await fireBurst(tab, 5);
 
-  const stats = await demo.stats();
+  const stats = await backend.stats();
   console.log(`clock stepped back an hour: ${count(second, 200)}/5 succeeded, ${stats.refreshRequests} refresh`);
   expect(count(second, 200)).toBe(5);
   expect(stats.refreshRequests).toBe(1);

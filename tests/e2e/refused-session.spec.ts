@@ -1,11 +1,10 @@
-import type { Page } from '@playwright/test';
-import { adopterPage, count, expect, fireBurst, listenToBroker, logIn, openControlledTab, test } from './fixtures.ts';
+import { adopterPage, count, expect, fireBurst, listenToBroker, logIn, openControlledTab, sleep, test, type Tab } from './fixtures.ts';
 
 const COOLDOWN_MS = 500;
 const ROUNDS = 4;
 
 test.use({
-  demoFiles: {
+  backendFiles: {
     'refused.json': JSON.stringify({
       preset: 'flask-jwt-extended',
       api: ['/api/'],
@@ -17,38 +16,38 @@ test.use({
 });
 
 /** ROUNDS bursts from every tab, each round past the cooldown of the one before. */
-async function burstsPastTheCooldown(tabs: Page[]): Promise<number[]> {
+async function burstsPastTheCooldown(tabs: Tab[]): Promise<number[]> {
   const statuses: number[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
     statuses.push(...(await Promise.all(tabs.map((tab) => fireBurst(tab, 5)))).flat());
-    await tabs[0]!.waitForTimeout(COOLDOWN_MS + 200);
+    await sleep(COOLDOWN_MS + 200);
   }
   return statuses;
 }
 
-test('after the server refuses a refresh, no refresh until a new login, and each tab hears session-expired once; the new login then refreshes as usual', async ({ context, demo }) => {
-  const tabs = [await openControlledTab(context, demo, 'refused.html'), await openControlledTab(context, demo, 'refused.html')];
+test('after the server refuses a refresh, no refresh until a new login, and each tab hears session-expired once; the new login then refreshes as usual', async ({ profile, backend }) => {
+  const tabs = [await openControlledTab(profile, backend, 'refused.html'), await openControlledTab(profile, backend, 'refused.html')];
   await logIn(tabs[0]!);
   const heard = await Promise.all(tabs.map((tab) => listenToBroker(tab)));
-  await demo.control({ refreshBehavior: 'refuse-401' });
-  await demo.expireAccessTokens();
-  await demo.resetCounters();
+  await backend.control({ refreshBehavior: 'refuse-401' });
+  await backend.expireAccessTokens();
+  await backend.resetCounters();
 
   const ended = await burstsPastTheCooldown(tabs);
 
   expect(count(ended, 401)).toBe(ROUNDS * 10);
-  expect((await demo.stats()).refreshRequests).toBe(1);
+  expect((await backend.stats()).refreshRequests).toBe(1);
   for (const messages of heard) expect(await messages()).toEqual([{ type: 'session-expired' }]);
 
   // A new login in a tab: new cookies. Its tokens work; at their expiry, one refresh, and it succeeds.
-  await demo.control({ refreshBehavior: 'normal' });
+  await backend.control({ refreshBehavior: 'normal' });
   await logIn(tabs[1]!);
-  await demo.resetCounters();
+  await backend.resetCounters();
   const fresh = await fireBurst(tabs[0]!, 5);
-  await demo.expireAccessTokens();
+  await backend.expireAccessTokens();
   const expired = (await Promise.all(tabs.map((tab) => fireBurst(tab, 5)))).flat();
 
-  const stats = await demo.stats();
+  const stats = await backend.stats();
   console.log(`refused session: ${ROUNDS} rounds -> 1 refresh; after a new login: ${count(expired, 200)}/10 succeeded, ${stats.refreshRequests} refresh`);
   expect(count(fresh, 200)).toBe(5);
   expect(count(expired, 200)).toBe(10);
@@ -59,19 +58,19 @@ test('after the server refuses a refresh, no refresh until a new login, and each
   }
 });
 
-test('with the access expiry known (refresh ahead), a refused session is not refreshed again at every request', async ({ context, demo }) => {
+test('with the access expiry known (refresh ahead), a refused session is not refreshed again at every request', async ({ profile, backend }) => {
   // JWT_SESSION_COOKIE = False with max_age: the CSRF cookie tells when the access token expires;
   // a 2 s lifetime is inside refreshAheadMs, so every request wants to refresh ahead.
-  await demo.control({ sessionCookies: false, accessTtlSeconds: 2 });
-  const tab = await openControlledTab(context, demo, 'refused.html');
+  await backend.control({ sessionCookies: false, accessTtlSeconds: 2 });
+  const tab = await openControlledTab(profile, backend, 'refused.html');
   await logIn(tab);
   const heard = await listenToBroker(tab);
-  await demo.control({ refreshBehavior: 'refuse-401' });
-  await demo.resetCounters();
+  await backend.control({ refreshBehavior: 'refuse-401' });
+  await backend.resetCounters();
 
   const ended = await burstsPastTheCooldown([tab]);
 
-  const stats = await demo.stats();
+  const stats = await backend.stats();
   console.log(`refused session, refresh ahead: ${ROUNDS} rounds -> ${stats.refreshRequests} refresh; statuses ${JSON.stringify(ended)}`);
   expect(stats.refreshRequests).toBe(1);
   expect(await heard()).toEqual([{ type: 'session-expired' }]);
