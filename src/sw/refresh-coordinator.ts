@@ -109,6 +109,15 @@ export class RefreshCoordinator {
   }
 
   /**
+   * While a refresh runs in this worker: resolves when it has ended (within maxRefreshMs); never
+   * rejects. A browser stops a worker that has no event left (Chromium: 30 s idle), and with it a
+   * refresh that outlived the requests waiting for it: hand this to event.waitUntil.
+   */
+  refreshEnded(): Promise<void> | undefined {
+    return this.#running?.then(() => undefined, () => undefined);
+  }
+
+  /**
    * Credentials of `stampedGeneration` are expired (a 401 said so, or their expiry is near): refresh
    * once. `evidence` says how sure that is: see refresh-policy.ts.
    */

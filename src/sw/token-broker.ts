@@ -54,7 +54,20 @@ export class TokenBroker {
     return isBrokered(request, this.#config);
   }
 
-  async handle(request: Request): Promise<Response> {
+  /**
+   * Answers a brokered request. `keepAlive` (the fetch event's waitUntil) is handed the refresh
+   * still running when the answer goes back, so that the worker lives until the refresh ends.
+   */
+  async handle(request: Request, keepAlive?: (work: Promise<void>) => void): Promise<Response> {
+    try {
+      return await this.#handle(request);
+    } finally {
+      const refreshEnded = this.#coordinator.refreshEnded();
+      if (refreshEnded) keepAlive?.(refreshEnded);
+    }
+  }
+
+  async #handle(request: Request): Promise<Response> {
     const captured = await captureRequest(request, this.#config.maxReplayBodyBytes);
     await this.#coordinator.ready();
     const first = await this.#send(captured, request.signal);

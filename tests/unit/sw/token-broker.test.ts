@@ -15,6 +15,7 @@ function setup(options: {
   credentialLifetimeMs?: number;
   /** The refresh answers only once this settles; default: at once. */
   refreshAnswered?: Promise<void>;
+  refreshTimeoutMs?: number;
   /** Answers that say why (as flask-jwt-extended does); default: any 401 is taken for an expiry. */
   expiredWhen?: { status: number[]; jsonField: { name: string; values: string[] } };
 } = {}) {
@@ -84,7 +85,7 @@ function setup(options: {
     store: new MemoryGenerationStore(),
     lock: new NoRefreshLock(),
     announce: () => undefined,
-    refreshTimeoutMs: 1_000,
+    refreshTimeoutMs: options.refreshTimeoutMs ?? 1_000,
     cooldownMs: 1_000,
   });
   const broker = new TokenBroker({ config, credentials, coordinator, fetch: fetchImpl as typeof fetch });
@@ -244,5 +245,25 @@ describe('TokenBroker', () => {
     expect(await unmoved.json()).toEqual({ msg: 'CSRF double submit tokens do not match' });
     expect(state.sent).toHaveLength(1);
     expect(state.refreshes).toBe(0);
+  });
+
+  it('hands the fetch event a refresh that outlives the request, so the worker lives until its answer is in (#1)', async () => {
+    let answerRefresh!: () => void;
+    const refreshAnswered = new Promise<void>((resolve) => { answerRefresh = resolve; });
+    const { broker, state } = setup({ expiredWhen: FLASK_EXPIRED_WHEN, refreshAnswered, refreshTimeoutMs: 50 });
+    const kept: Promise<void>[] = [];
+    const response = await broker.handle(new Request(`${ORIGIN}/api/items`), (work) => kept.push(work));
+    expect(response.status).toBe(401); // its 401 at the timeout
+    expect(kept).toHaveLength(1);
+    let ended = false;
+    void kept[0]!.then(() => { ended = true; });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(ended).toBe(false);
+    answerRefresh();
+    await kept[0];
+    expect(state.refreshes).toBe(1);
+    // The late success is kept: the next request goes out with the new credentials.
+    expect((await broker.handle(new Request(`${ORIGIN}/api/items`))).status).toBe(200);
+    expect(state.refreshes).toBe(1);
   });
 });
