@@ -237,10 +237,11 @@ export class RefreshCoordinator {
     fingerprint: string | undefined,
     notice: FailureNotice,
   ): Promise<RefreshOutcome> {
-    // A refusal is remembered by the credentials it refused; without a fingerprint, only by its time.
-    const { refusedCredentials: _earlier, ...rest } = latest;
+    // A refusal is remembered by the credentials it refused (without a fingerprint, only by its
+    // time, as any failure); an earlier refusal of other credentials no longer holds.
+    const { refusedCredentials: _earlierRefusal, ...sameGeneration } = latest;
     const refused = result.kind === 'refused' && fingerprint !== undefined ? { refusedCredentials: fingerprint } : {};
-    await this.#write({ ...rest, failedAtMs: this.#now(), ...refused });
+    await this.#write({ ...sameGeneration, failedAtMs: this.#now(), ...refused });
     if (result.kind === 'refused') {
       // Once per ended session: later 401s with the same credentials never reach the network again.
       this.#options.announce({ type: 'session-expired' });
