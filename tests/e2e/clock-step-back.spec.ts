@@ -1,4 +1,6 @@
-import { adopterPage, count, expect, fireBurst, logIn, openControlledTab, requires, test } from './fixtures.ts';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { adopterPage, count, expect, fireBurst, logIn, openControlledTab, test } from './fixtures.ts';
 
 test.use({
   backendFiles: {
@@ -17,7 +19,6 @@ test.use({
 const HOUR_MS = 3_600_000;
 
 test('after the wall clock steps back, a real expiry is still refreshed: a refresh time "in the future" is no cooldown', async ({ profile, backend }) => {
-  requires(profile, 'stopServiceWorkers');
   const tab = await openControlledTab(profile, backend, 'status-only.html');
   await logIn(tab);
   await backend.expireAccessTokens();
@@ -44,8 +45,13 @@ test('after the wall clock steps back, a real expiry is still refreshed: a refre
   }, HOUR_MS);
   expect(record.generation).toBe(1);
 
-  // A new worker (stopped, woken by the next request) reads that record.
-  await profile.devtools!.stopServiceWorkers(tab);
+  // A new worker reads that record: a new version deployed, installed, and claiming the tab.
+  appendFileSync(join(backend.staticDir, 'token-broker-sw.js'), '\n// version 2\n');
+  const controllerChanged = tab.evaluate(() => new Promise<void>((resolve) => {
+    navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true });
+  }));
+  await tab.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+  await controllerChanged;
   await backend.expireAccessTokens();
   await backend.resetCounters();
   const second = await fireBurst(tab, 5);
