@@ -2,6 +2,9 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adopterPage, count, expect, fireBurst, logIn, openControlledTab, test } from './fixtures.ts';
 
+// Firefox on a loaded machine (load 30 on 2 cores, seen here) takes most of a minute to start a profile.
+test.describe.configure({ timeout: 120_000 });
+
 test.use({
   backendFiles: {
     // Status-only: every 401 is presumed an expiry, and only the cooldown tells one from a

@@ -1,5 +1,8 @@
 import { expect, logIn, openControlledTab, test } from './fixtures.ts';
 
+// Firefox on a loaded machine (load 30 on 2 cores, seen here) takes most of a minute to start a profile.
+test.describe.configure({ timeout: 120_000 });
+
 test('a request stamped before a refresh landed and answered "CSRF double submit tokens do not match" after it is replayed once, with no refresh of its own', async ({ profile, backend }) => {
   const tab = await openControlledTab(profile, backend);
   await logIn(tab);

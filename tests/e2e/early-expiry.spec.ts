@@ -1,5 +1,8 @@
 import { count, expect, fireBurst, logIn, openControlledTab, test } from './fixtures.ts';
 
+// Firefox on a loaded machine (load 30 on 2 cores, seen here) takes most of a minute to start a profile.
+test.describe.configure({ timeout: 120_000 });
+
 test('an access token that dies right after a refresh is refreshed again: the server says "Token has expired" in so many words', async ({ profile, backend }) => {
   const tab = await openControlledTab(profile, backend);
   await logIn(tab);
