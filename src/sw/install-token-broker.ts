@@ -1,42 +1,42 @@
 // The broker as a module any worker can install into its own Workbox router; the standalone
-// token-broker-sw.js is just its first caller.
+// token-broker-sw.js (start-token-broker.ts) is just its first caller, with the same defaults.
 
 import { Route, type Router } from 'workbox-routing';
 import type { HTTPMethod } from 'workbox-routing/utils/constants.js';
+import { withDefaults, type BrokerEnvironment, type BrokerScope } from './broker-environment.ts';
 import type { TokenBrokerConfig } from './config.ts';
-import { CookieCredentials, type CookieReader } from './cookie-credentials.ts';
+import { CookieCredentials } from './cookie-credentials.ts';
 import type { CredentialSource } from './credential-source.ts';
 import { FreshCookieReads } from './fresh-cookie-reads.ts';
-import { type GenerationStore } from './generation-store.ts';
 import { RefreshCoordinator } from './refresh-coordinator.ts';
 import { NoRefreshLock, WebRefreshLock } from './refresh-lock.ts';
-import { broadcastToTabs, type TabAnnouncer } from './tab-messages.ts';
+import { broadcastToTabs } from './tab-messages.ts';
 import { TokenBroker } from './token-broker.ts';
+
+export type { BrokerEnvironment } from './broker-environment.ts';
 
 // registerRoute defaults to GET: the broker takes every method workbox knows.
 const METHODS: readonly HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
-export interface BrokerEnvironment {
-  readonly store: GenerationStore;
-  /** Where cookies are read; where it gives their expiry (the Cookie Store API), requests can refresh ahead of it. */
-  readonly cookies: CookieReader;
-  readonly locks?: LockManager;
-  readonly announce?: TabAnnouncer;
-  readonly fetch?: typeof fetch;
-}
-
-/** Builds a broker from a resolved config, synchronously, so that routes exist before the first fetch event. */
-export function createTokenBroker(config: TokenBrokerConfig, env: BrokerEnvironment): TokenBroker {
-  const credentials = createCredentialSource(config, env);
+/**
+ * Builds a broker from a resolved config, synchronously, so that routes exist before the first
+ * fetch event. What `env` leaves out comes from the worker's global scope, as in the standalone
+ * worker (broker-environment.ts): IndexedDB, Web Locks, and cookies from the Cookie Store API with
+ * the tabs as fallback.
+ */
+export function createTokenBroker(config: TokenBrokerConfig, env: Partial<BrokerEnvironment> = {}): TokenBroker {
+  // The worker's global scope; read only for what `env` leaves out.
+  const resolved = withDefaults(env, self as unknown as BrokerScope);
+  const credentials = createCredentialSource(config, resolved);
   const coordinator = new RefreshCoordinator({
     credentials,
-    store: env.store,
-    lock: env.locks ? new WebRefreshLock(env.locks) : new NoRefreshLock(),
-    announce: env.announce ?? broadcastToTabs(),
+    store: resolved.store,
+    lock: resolved.locks ? new WebRefreshLock(resolved.locks) : new NoRefreshLock(),
+    announce: resolved.announce ?? broadcastToTabs(),
     refreshTimeoutMs: config.refreshTimeoutMs,
     cooldownMs: config.cooldownMs,
   });
-  return new TokenBroker({ config, credentials, coordinator, fetch: env.fetch });
+  return new TokenBroker({ config, credentials, coordinator, fetch: resolved.fetch });
 }
 
 /** Routes the broker's requests, every method, through `router`. */
