@@ -33,7 +33,8 @@ export type RefreshOutcome =
   | { readonly kind: 'not-expiry' };
 
 export interface RefreshCoordinatorOptions {
-  readonly credentials: Pick<CredentialSource, 'refresh' | 'fingerprint'>;
+  /** Without `fingerprint`, a refusal is remembered by its time only, as any failure. */
+  readonly credentials: Pick<CredentialSource, 'refresh'> & Partial<Pick<CredentialSource, 'fingerprint'>>;
   readonly store: GenerationStore;
   readonly lock: RefreshLock;
   readonly announce: TabAnnouncer;
@@ -201,7 +202,7 @@ export class RefreshCoordinator {
       this.#adopt(latest);
       // Another worker refreshed while this one waited for the lock.
       if (latest.generation > fromGeneration) return { kind: 'refreshed', generation: latest.generation };
-      const fingerprint = await credentials.fingerprint();
+      const fingerprint = await credentials.fingerprint?.();
       // Another worker's outcome, read under the lock: its refusal of these same credentials, or its recent failure.
       if (latest.refusedCredentials !== undefined && latest.refusedCredentials === fingerprint) return { kind: 'session-expired' };
       if (inFailureCooldown(latest, this.#now(), this.#options.cooldownMs)) {
@@ -216,7 +217,7 @@ export class RefreshCoordinator {
   /** True if the server refused these very credentials: only a new login may refresh again. */
   async #refusedStill(record: CredentialGeneration): Promise<boolean> {
     if (record.refusedCredentials === undefined) return false;
-    return (await this.#options.credentials.fingerprint()) === record.refusedCredentials;
+    return (await this.#options.credentials.fingerprint?.()) === record.refusedCredentials;
   }
 
   async #recordSuccess(latest: CredentialGeneration): Promise<RefreshOutcome> {
