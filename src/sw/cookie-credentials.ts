@@ -10,6 +10,7 @@
 
 import { AccessExpiryTracker, type CookieWithExpiry } from './access-expiry.ts';
 import type { HeaderValue, TokenBrokerConfig } from './config.ts';
+import { fingerprintOf } from './credential-fingerprint.ts';
 import type { ClientContext, CredentialSource, RefreshResult, StampedCredentials } from './credential-source.ts';
 import { readJsonField } from './expiry-detector.ts';
 
@@ -102,6 +103,19 @@ export class CookieCredentials implements CredentialSource {
     if (!rule) return false;
     const value = await readJsonField(response, rule.name);
     return typeof value === 'string' && rule.values.includes(value);
+  }
+
+  /**
+   * The script-readable cookies the refresh sends (flask: csrf_refresh_token): a new login changes
+   * them. Not the access ones where the refresh has its own: those also change, or vanish, when the
+   * access token runs out, which is no new login. Without any, the stamped ones stand in.
+   */
+  async fingerprint(): Promise<string | undefined> {
+    const ofRefresh = cookieNames(this.#config.refresh.headers);
+    const names = [...new Set(ofRefresh.length > 0 ? ofRefresh : cookieNames(this.#config.headers))].sort();
+    if (names.length === 0) return undefined;
+    const cookies = await this.#read(names);
+    return fingerprintOf(names.map((name) => [name, cookies.get(name)?.value ?? null]));
   }
 
   /** Reads `names` at once; a cookie that cannot be read counts as absent. */

@@ -25,4 +25,7 @@ export interface CredentialSource {
   stamp(headers: Headers, client?: ClientContext): Promise<StampedCredentials>;
   /** Sends one refresh request and says how it went. Never retries. */
   refresh(signal: AbortSignal): Promise<RefreshResult>;
+  /** A fingerprint of the credentials a refresh would present now (credential-fingerprint.ts), so
+   * that a refused session can be told from a new login; undefined where the source cannot tell. */
+  fingerprint(): Promise<string | undefined>;
 }

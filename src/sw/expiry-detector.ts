@@ -1,5 +1,7 @@
-// Is this answer "your access token expired"? Only such answers start a refresh and a replay.
-// A CSRF mismatch or a missing permission is a 401 too, and a refresh cannot cure it.
+// What does this answer say about the credentials it was sent with? Only an expiry starts a
+// refresh and a replay. A CSRF mismatch or a missing permission is a 401 too, and a refresh cannot
+// cure it; but one that arrives after the credentials moved on (a refresh landed between the
+// request's stamp and its answer) may be cured by a replay with the new ones.
 
 import { BODY_READ_TIMEOUT_MS, readBodyWithin } from './bounded-body-read.ts';
 import type { TokenBrokerConfig } from './config.ts';
@@ -9,14 +11,29 @@ import type { TokenBrokerConfig } from './config.ts';
 // an expiry answer.
 const MAX_INSPECTED_BODY_BYTES = 64 * 1024;
 
-export async function isExpiredAnswer(response: Response, rule: TokenBrokerConfig['expiredWhen']): Promise<boolean> {
-  if (!rule.status.includes(response.status)) return false;
+/**
+ * - 'expired': the answer says so in words (expiredWhen.jsonField or wwwAuthenticate matched);
+ * - 'presumed-expired': a status of expiredWhen.status, where the config gives no words to check;
+ * - 'rejected': such a status, but the words say something else (CSRF, revoked, permission);
+ * - 'other': any other answer.
+ */
+export type AnswerKind = 'expired' | 'presumed-expired' | 'rejected' | 'other';
+
+export async function classifyAnswer(response: Response, rule: TokenBrokerConfig['expiredWhen']): Promise<AnswerKind> {
+  if (!rule.status.includes(response.status)) return 'other';
+  if (rule.wwwAuthenticate === undefined && rule.jsonField === undefined) return 'presumed-expired';
   if (rule.wwwAuthenticate !== undefined && !(response.headers.get('www-authenticate') ?? '').includes(rule.wwwAuthenticate)) {
-    return false;
+    return 'rejected';
   }
-  if (rule.jsonField === undefined) return true;
+  if (rule.jsonField === undefined) return 'expired';
   const value = await readJsonField(response, rule.jsonField.name);
-  return typeof value === 'string' && rule.jsonField.values.includes(value);
+  return typeof value === 'string' && rule.jsonField.values.includes(value) ? 'expired' : 'rejected';
+}
+
+/** Is this answer "your access token expired", in words or by its status alone? */
+export async function isExpiredAnswer(response: Response, rule: TokenBrokerConfig['expiredWhen']): Promise<boolean> {
+  const kind = await classifyAnswer(response, rule);
+  return kind === 'expired' || kind === 'presumed-expired';
 }
 
 /** The top-level `name` of a JSON answer, read from a clone; undefined for anything else. */

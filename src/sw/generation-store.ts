@@ -5,10 +5,21 @@
 import { createStore, get, set, type UseStore } from 'idb-keyval';
 import { boundedStore, STORAGE_TIMEOUT_MS } from './bounded-storage.ts';
 
+// The record grew fields after its first version; a record without them (as older workers wrote
+// it) reads as "no failure, no refusal, no backoff". Every time in it comes from the worker's
+// clock (refresh-policy.ts), comparable across workers only roughly: see ageMs.
 export interface CredentialGeneration {
   readonly generation: number;
-  /** Wall-clock time of the refresh that began this generation (0 for the first one). */
+  /** Time of the refresh that began this generation (0 for the first one). */
   readonly refreshedAtMs: number;
+  /** Time the latest refresh from this generation failed or was refused: the cooldown counts from it. */
+  readonly failedAtMs?: number;
+  /** The server refused a refresh made with these credentials: a fingerprint of them (never their
+   * values). No refresh is sent again until the credentials differ (a new login). */
+  readonly refusedCredentials?: string;
+  /** How many refreshes in a row did not help (their replays still met an expired answer) before
+   * the one that began this generation: the backoff grows with it. */
+  readonly unhelpfulRefreshes?: number;
 }
 
 export interface GenerationStore {
@@ -86,7 +97,13 @@ export class MemoryGenerationStore implements GenerationStore {
 }
 
 function isGeneration(value: unknown): value is CredentialGeneration {
-  return typeof value === 'object' && value !== null &&
-    typeof (value as CredentialGeneration).generation === 'number' &&
-    typeof (value as CredentialGeneration).refreshedAtMs === 'number';
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<keyof CredentialGeneration, unknown>;
+  return typeof record.generation === 'number' && typeof record.refreshedAtMs === 'number' &&
+    optional(record.failedAtMs, 'number') && optional(record.refusedCredentials, 'string') &&
+    optional(record.unhelpfulRefreshes, 'number');
+}
+
+function optional(value: unknown, type: 'number' | 'string'): boolean {
+  return value === undefined || typeof value === type;
 }

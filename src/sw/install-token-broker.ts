@@ -42,7 +42,11 @@ export function createTokenBroker(config: TokenBrokerConfig, env: Partial<Broker
 /** Routes the broker's requests, every method, through `router`. */
 export function installTokenBroker(router: Router, broker: TokenBroker): void {
   for (const method of METHODS) {
-    router.registerRoute(new Route(({ request }) => broker.matches(request), ({ request, event }) => broker.handle(request, { clientId: clientIdOf(event) }), method));
+    router.registerRoute(new Route(
+      ({ request }) => broker.matches(request),
+      ({ request, event }) => broker.handle(request, { client: { clientId: clientIdOf(event) }, keepAlive: (work) => event.waitUntil(work) }),
+      method,
+    ));
   }
 }
 

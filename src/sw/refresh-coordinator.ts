@@ -3,11 +3,23 @@
 // and the persisted generation re-read under the lock so that a refresh another worker already
 // made is never made again. A failed refresh is never retried here: with rotating refresh tokens
 // a retry after a lost answer spends the same token twice.
+//
+// Two clocks bound a refresh. The requests waiting for it get their 401 at refreshTimeoutMs, as
+// promised; but the refresh request itself is not aborted then: the server may already have
+// rotated the token, and throwing its answer away would make the next refresh a reuse, which ends
+// the session at a server with reuse detection. It runs on under the lock, and a late success is
+// kept; no second refresh starts meanwhile. It is bounded by maxRefreshMs, so a lock is never
+// held forever. Outcomes that must outlive this worker (a failure's time, a refusal, the backoff)
+// are written into the generation record, under the lock; when a refresh may start is decided in
+// refresh-policy.ts.
 
 import { untilAborted } from './abortable.ts';
-import type { CredentialSource } from './credential-source.ts';
+import type { CredentialSource, RefreshResult } from './credential-source.ts';
 import { INITIAL_GENERATION, type CredentialGeneration, type GenerationStore } from './generation-store.ts';
 import type { RefreshLock } from './refresh-lock.ts';
+import {
+  inFailureCooldown, refreshHold, unhelpfulRefreshesAfter, workerClockMs, type ExpiryEvidence,
+} from './refresh-policy.ts';
 import type { TabAnnouncer } from './tab-messages.ts';
 
 export type RefreshOutcome =
@@ -15,38 +27,61 @@ export type RefreshOutcome =
   | { readonly kind: 'refreshed'; readonly generation: number }
   /** The server ended the session: give the page its 401. */
   | { readonly kind: 'session-expired' }
-  /** No new credentials (5xx, network, timeout, or a recent failure): give the page its 401. */
+  /** No new credentials (5xx, network, timeout, a recent failure, a backoff): give the page its 401. */
   | { readonly kind: 'failed'; readonly reason: string }
   /** A 401 right after a refresh is not about expiry (permissions, CSRF): give the page its 401. */
   | { readonly kind: 'not-expiry' };
 
 export interface RefreshCoordinatorOptions {
-  readonly credentials: Pick<CredentialSource, 'refresh'>;
+  /** Without `fingerprint`, a refusal is remembered by its time only, as any failure. */
+  readonly credentials: Pick<CredentialSource, 'refresh'> & Partial<Pick<CredentialSource, 'fingerprint'>>;
   readonly store: GenerationStore;
   readonly lock: RefreshLock;
   readonly announce: TabAnnouncer;
+  /** How long requests wait for a refresh (the lock included) before they get their 401. */
   readonly refreshTimeoutMs: number;
   readonly cooldownMs: number;
-  /** Wall clock in ms; shared across workers through the store, so not a monotonic clock. */
+  /** How long the refresh request itself may run under the lock. @default max(MAX_REFRESH_MS, refreshTimeoutMs) */
+  readonly maxRefreshMs?: number;
+  /** Clock in ms since the epoch, for the times in the shared record. @default workerClockMs (cannot step back) */
   readonly now?: () => number;
 }
+
+/**
+ * The hard cap on one refresh request, past the waiting requests' timeout. A minute: far longer
+ * than any refresh answer a server that already committed it would take (seen here: milliseconds;
+ * slow ones seconds), short enough that other workers' refreshes wait at most that for the lock.
+ * The demo server holds a "hanging" refresh for as long.
+ */
+export const MAX_REFRESH_MS = 60_000;
 
 interface InFlightRefresh {
   readonly fromGeneration: number;
   readonly outcome: Promise<RefreshOutcome>;
 }
 
+/** Shared by the waiting requests' side and the refresh's side: who told the tabs of a failure. */
+interface FailureNotice {
+  announced: boolean;
+}
+
 export class RefreshCoordinator {
   readonly #options: RefreshCoordinatorOptions;
   readonly #now: () => number;
+  readonly #maxRefreshMs: number;
   #current: CredentialGeneration = INITIAL_GENERATION;
+  /** What requests wait for: settles by refreshTimeoutMs. */
   #inFlight: InFlightRefresh | undefined;
-  #lastFailureAtMs = Number.NEGATIVE_INFINITY;
+  /** The refresh itself (lock, request, record): may run on after #inFlight settled, up to #maxRefreshMs. */
+  #running: Promise<RefreshOutcome> | undefined;
+  /** The generation whose refresh this worker saw not help. */
+  #unhelpfulGeneration: number | undefined;
   #loaded: Promise<void> | undefined;
 
   constructor(options: RefreshCoordinatorOptions) {
     this.#options = options;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? workerClockMs;
+    this.#maxRefreshMs = options.maxRefreshMs ?? Math.max(MAX_REFRESH_MS, options.refreshTimeoutMs);
   }
 
   /** Resolves once the persisted generation is loaded: await it before stamping a request. */
@@ -64,30 +99,38 @@ export class RefreshCoordinator {
     return this.#current.generation;
   }
 
-  /** True while a refresh is in flight in this worker: requests wait for idle() before stamping. */
+  /** True while requests wait for a refresh in this worker: new ones wait for idle() before stamping. */
   get refreshing(): boolean {
     return this.#inFlight !== undefined;
   }
 
-  /** Resolves once no refresh is in flight in this worker; never rejects. */
+  /** Resolves once no request waits for a refresh in this worker (at most refreshTimeoutMs); never rejects. */
   async idle(): Promise<void> {
     while (this.#inFlight) await this.#inFlight.outcome;
   }
 
-  /** Credentials of `stampedGeneration` are expired (a 401 said so, or their expiry is near): refresh once. */
-  refreshFrom(stampedGeneration: number): Promise<RefreshOutcome> {
+  /**
+   * While a refresh runs in this worker: resolves when it has ended (within maxRefreshMs); never
+   * rejects. A browser stops a worker that has no event left (Chromium: 30 s idle), and with it a
+   * refresh that outlived the requests waiting for it: hand this to event.waitUntil.
+   */
+  refreshEnded(): Promise<void> | undefined {
+    return this.#running?.then(() => undefined, () => undefined);
+  }
+
+  /**
+   * Credentials of `stampedGeneration` are expired (a 401 said so, or their expiry is near): refresh
+   * once. `evidence` says how sure that is: see refresh-policy.ts.
+   */
+  refreshFrom(stampedGeneration: number, evidence: ExpiryEvidence = 'presumed'): Promise<RefreshOutcome> {
     if (this.#current.generation > stampedGeneration) {
       return Promise.resolve({ kind: 'refreshed', generation: this.#current.generation });
     }
     if (this.#inFlight?.fromGeneration === stampedGeneration) return this.#inFlight.outcome;
+    if (this.#running) return this.#waitForRunning(this.#running);
 
-    const now = this.#now();
-    if (this.#current.refreshedAtMs > 0 && now - this.#current.refreshedAtMs < this.#options.cooldownMs) {
-      return Promise.resolve({ kind: 'not-expiry' });
-    }
-    if (now - this.#lastFailureAtMs < this.#options.cooldownMs) {
-      return Promise.resolve({ kind: 'failed', reason: 'cooldown after a failed refresh' });
-    }
+    const held = this.#hold(evidence);
+    if (held) return Promise.resolve(held);
 
     const inFlight: InFlightRefresh = { fromGeneration: stampedGeneration, outcome: this.#refresh(stampedGeneration) };
     this.#inFlight = inFlight;
@@ -98,46 +141,135 @@ export class RefreshCoordinator {
     return inFlight.outcome;
   }
 
-  async #refresh(fromGeneration: number): Promise<RefreshOutcome> {
-    const { lock, store, credentials, refreshTimeoutMs } = this.#options;
-    // One deadline for the whole refresh, the wait for the lock included: nothing the page
-    // waits for may outlive it.
-    const deadline = AbortSignal.timeout(refreshTimeoutMs);
-    let outcome: RefreshOutcome;
-    try {
-      outcome = await untilAborted(deadline, lock.run(deadline, async (): Promise<RefreshOutcome> => {
-        const latest = await store.read();
-        if (latest.generation > fromGeneration) {
-          // Another worker refreshed while this one waited for the lock.
-          this.#adopt(latest);
-          return { kind: 'refreshed', generation: latest.generation };
-        }
-        const result = await credentials.refresh(deadline);
-        if (result.kind === 'refused') return { kind: 'session-expired' };
-        if (result.kind === 'failed') return { kind: 'failed', reason: result.reason };
-        const next = { generation: latest.generation + 1, refreshedAtMs: this.#now() };
-        this.#adopt(next);
-        await store.write(next).catch(() => {
-          // The refresh happened: keep the new generation in memory even if IndexedDB fails.
-        });
-        this.#options.announce({ type: 'refreshed', generation: next.generation });
-        return { kind: 'refreshed', generation: next.generation };
-      }));
-    } catch {
-      outcome = { kind: 'failed', reason: deadline.aborted ? 'timeout' : 'error' };
-    }
-
-    if (outcome.kind === 'session-expired') {
-      this.#lastFailureAtMs = this.#now();
-      this.#options.announce({ type: 'session-expired' });
-    } else if (outcome.kind === 'failed') {
-      this.#lastFailureAtMs = this.#now();
-      this.#options.announce({ type: 'refresh-failed', reason: outcome.reason });
-    }
-    return outcome;
+  /** A replay stamped with `generation`, made after its refresh, still met an expired answer: back off. */
+  refreshDidNotHelp(generation: number): void {
+    if (generation === this.#current.generation) this.#unhelpfulGeneration = generation;
   }
 
-  #adopt(generation: CredentialGeneration): void {
-    if (generation.generation > this.#current.generation) this.#current = generation;
+  #hold(evidence: ExpiryEvidence): RefreshOutcome | undefined {
+    const hold = refreshHold(this.#current, {
+      nowMs: this.#now(),
+      cooldownMs: this.#options.cooldownMs,
+      evidence,
+      latestDidNotHelp: this.#unhelpfulGeneration === this.#current.generation,
+    });
+    switch (hold) {
+      case undefined: return undefined;
+      case 'not-expiry': return { kind: 'not-expiry' };
+      case 'backoff': return { kind: 'failed', reason: 'backoff after a refresh that did not help' };
+      case 'cooldown': return { kind: 'failed', reason: 'cooldown after a failed refresh' };
+    }
+  }
+
+  /** The waiting requests' side: the refresh's outcome, or a failure at refreshTimeoutMs. */
+  async #refresh(fromGeneration: number): Promise<RefreshOutcome> {
+    // One deadline for the wait, the lock included: nothing the page waits for may outlive it.
+    const deadline = AbortSignal.timeout(this.#options.refreshTimeoutMs);
+    const notice: FailureNotice = { announced: false };
+    const running = this.#run(fromGeneration, deadline, notice);
+    this.#running = running;
+    const settled = () => {
+      if (this.#running === running) this.#running = undefined;
+    };
+    running.then(settled, settled);
+    try {
+      return await untilAborted(deadline, running);
+    } catch {
+      const reason = deadline.aborted ? 'timeout' : 'error';
+      if (!notice.announced) {
+        notice.announced = true;
+        this.#options.announce({ type: 'refresh-failed', reason });
+      }
+      return { kind: 'failed', reason };
+    }
+  }
+
+  /** A 401 that comes while a refresh runs on past its timeout waits for it, as long as a request may wait. */
+  async #waitForRunning(running: Promise<RefreshOutcome>): Promise<RefreshOutcome> {
+    try {
+      return await untilAborted(AbortSignal.timeout(this.#options.refreshTimeoutMs), running);
+    } catch {
+      return { kind: 'failed', reason: 'timeout' };
+    }
+  }
+
+  /** The refresh's side: gives up only while waiting for the lock; once it holds it, runs to the end, bounded by maxRefreshMs. */
+  async #run(fromGeneration: number, lockDeadline: AbortSignal, notice: FailureNotice): Promise<RefreshOutcome> {
+    const { lock, store, credentials } = this.#options;
+    if (await this.#refusedStill(this.#current)) return { kind: 'session-expired' };
+    return lock.run(lockDeadline, async (): Promise<RefreshOutcome> => {
+      const latest = await store.read();
+      this.#adopt(latest);
+      // Another worker refreshed while this one waited for the lock.
+      if (latest.generation > fromGeneration) return { kind: 'refreshed', generation: latest.generation };
+      const fingerprint = await credentials.fingerprint?.();
+      // Another worker's outcome, read under the lock: its refusal of these same credentials, or its recent failure.
+      if (latest.refusedCredentials !== undefined && latest.refusedCredentials === fingerprint) return { kind: 'session-expired' };
+      if (inFailureCooldown(latest, this.#now(), this.#options.cooldownMs)) {
+        return { kind: 'failed', reason: 'cooldown after a failed refresh' };
+      }
+      const result = await credentials.refresh(AbortSignal.timeout(this.#maxRefreshMs));
+      if (result.kind === 'refreshed') return this.#recordSuccess(latest);
+      return this.#recordFailure(latest, result, fingerprint, notice);
+    });
+  }
+
+  /** True if the server refused these very credentials: only a new login may refresh again. */
+  async #refusedStill(record: CredentialGeneration): Promise<boolean> {
+    if (record.refusedCredentials === undefined) return false;
+    return (await this.#options.credentials.fingerprint?.()) === record.refusedCredentials;
+  }
+
+  async #recordSuccess(latest: CredentialGeneration): Promise<RefreshOutcome> {
+    const unhelpfulRefreshes = unhelpfulRefreshesAfter(latest, this.#unhelpfulGeneration === latest.generation);
+    const next: CredentialGeneration = {
+      generation: latest.generation + 1,
+      refreshedAtMs: this.#now(),
+      ...(unhelpfulRefreshes > 0 ? { unhelpfulRefreshes } : {}),
+    };
+    await this.#write(next);
+    this.#options.announce({ type: 'refreshed', generation: next.generation });
+    return { kind: 'refreshed', generation: next.generation };
+  }
+
+  async #recordFailure(
+    latest: CredentialGeneration,
+    result: Exclude<RefreshResult, { kind: 'refreshed' }>,
+    fingerprint: string | undefined,
+    notice: FailureNotice,
+  ): Promise<RefreshOutcome> {
+    // A refusal is remembered by the credentials it refused (without a fingerprint, only by its
+    // time, as any failure); an earlier refusal of other credentials no longer holds.
+    const { refusedCredentials: _earlierRefusal, ...sameGeneration } = latest;
+    const refused = result.kind === 'refused' && fingerprint !== undefined ? { refusedCredentials: fingerprint } : {};
+    await this.#write({ ...sameGeneration, failedAtMs: this.#now(), ...refused });
+    if (result.kind === 'refused') {
+      // Once per ended session: later 401s with the same credentials never reach the network again.
+      this.#options.announce({ type: 'session-expired' });
+      return { kind: 'session-expired' };
+    }
+    // Told already if the waiting requests gave up first.
+    if (!notice.announced) {
+      notice.announced = true;
+      this.#options.announce({ type: 'refresh-failed', reason: result.reason });
+    }
+    return { kind: 'failed', reason: result.reason };
+  }
+
+  /** Keeps `record` in memory even if IndexedDB fails: what happened, happened. */
+  async #write(record: CredentialGeneration): Promise<void> {
+    this.#adopt(record);
+    await this.#options.store.write(record).catch(() => undefined);
+  }
+
+  #adopt(record: CredentialGeneration): void {
+    if (record.generation > this.#current.generation) {
+      this.#current = record;
+    } else if (record.generation === this.#current.generation) {
+      // Same generation: the record adds what happened since (a failure, a refusal). Keep a
+      // failure this worker knows of if the store lost it (a failed write).
+      const failedAtMs = Math.max(record.failedAtMs ?? 0, this.#current.failedAtMs ?? 0);
+      this.#current = { ...record, ...(failedAtMs > 0 ? { failedAtMs } : {}) };
+    }
   }
 }

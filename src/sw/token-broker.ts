@@ -1,13 +1,14 @@
 // The life of a brokered request: make it replayable, hold it while a refresh is in flight,
 // stamp it, send it; on a 401, join the one refresh and replay once. Whatever the replay
-// answers goes back to the page, and so does anything that is not a refresh-worthy 401.
+// answers goes back to the page, and so does anything that is not a refresh-worthy 401, except
+// a refusal (a CSRF mismatch) of credentials that moved on before its answer came: replayed once.
 
 import { untilAborted } from './abortable.ts';
 import { BODY_READ_TIMEOUT_MS, readBodyWithin } from './bounded-body-read.ts';
 import type { TokenBrokerConfig } from './config.ts';
 import type { ClientContext, CredentialSource } from './credential-source.ts';
 import type { RefreshCoordinator } from './refresh-coordinator.ts';
-import { isExpiredAnswer } from './expiry-detector.ts';
+import { classifyAnswer, type AnswerKind } from './expiry-detector.ts';
 import { HeldBodyBudget } from './held-body-budget.ts';
 import { captureRequest, type ReplayableRequest } from './replayable-request.ts';
 import { isBrokered } from './request-matcher.ts';
@@ -16,6 +17,14 @@ import { answerToRedirect, isRedirect, redirectModeOf } from './stamped-redirect
 
 // A 401 kept for the page while its replay runs is copied into memory up to this size.
 const MAX_COPIED_BODY_BYTES = 1024 * 1024;
+
+export interface BrokeredRequestContext {
+  /** The tab the request comes from, when known (the fetch event's clientId). */
+  readonly client?: ClientContext;
+  /** The fetch event's waitUntil: handed a refresh still running when the answer goes back, so
+   * that the browser does not stop the worker before the refresh ends. */
+  readonly keepAlive?: (work: Promise<void>) => void;
+}
 
 export interface TokenBrokerOptions {
   readonly config: TokenBrokerConfig;
@@ -65,33 +74,56 @@ export class TokenBroker {
     return isBrokered(request, this.#config);
   }
 
-  /** `client`: the tab the request comes from, when known. */
-  async handle(request: Request, client?: ClientContext): Promise<Response> {
+  /** Answers a brokered request; `context` says which tab it came from and how to keep the worker alive. */
+  async handle(request: Request, context: BrokeredRequestContext = {}): Promise<Response> {
     const captured = await captureRequest(request, this.#config.maxReplayBodyBytes, this.#heldBodies);
     try {
-      return await this.#handleCaptured(request, captured, client);
+      return await this.#handleCaptured(request, captured, context.client);
     } finally {
       captured.release(); // however the request ended: answered, failed or aborted
+      const refreshEnded = this.#coordinator.refreshEnded();
+      if (refreshEnded) context.keepAlive?.(refreshEnded);
     }
   }
 
   async #handleCaptured(request: Request, captured: ReplayableRequest, client: ClientContext | undefined): Promise<Response> {
     await this.#coordinator.ready();
     const first = await this.#send(captured, request.signal, client);
-    if (!captured.replayable || first.redirected || !(await isExpiredAnswer(first.response, this.#config.expiredWhen))) return first.response;
+    if (!captured.replayable || first.redirected) return first.response;
+    const answer = await classifyAnswer(first.response, this.#config.expiredWhen);
+    if (answer === 'other') return first.response;
+    if (answer === 'rejected') {
+      // Never a refresh for it; one replay if it was sent with credentials that are no longer current.
+      return (await this.#credentialsMovedSince(first.generation, request.signal)) ? this.#replay(captured, first, request.signal, client) : first.response;
+    }
 
-    const outcome = await untilAborted(request.signal, this.#coordinator.refreshFrom(first.generation));
+    const evidence = answer === 'expired' ? 'positive' : 'presumed';
+    const outcome = await untilAborted(request.signal, this.#coordinator.refreshFrom(first.generation, evidence));
     if (outcome.kind !== 'refreshed') return first.response;
+    return this.#replay(captured, first, request.signal, client);
+  }
 
+  /** Sends `captured` once more with the current credentials; whatever it answers goes to the page. */
+  async #replay(captured: ReplayableRequest, first: SentRequest, signal: AbortSignal, client: ClientContext | undefined): Promise<Response> {
     // Keep the 401 in case the replay cannot be sent: then the page gets what it would have got
     // without the broker, not a network error.
     const original = await keepForFallback(first.response);
+    let replay: SentRequest;
     try {
-      return (await this.#send(captured, request.signal, client)).response;
+      replay = await this.#send(captured, signal, client);
     } catch (error) {
-      if (request.signal.aborted) throw error;
+      if (signal.aborted) throw error;
       return original;
     }
+    // Fresh credentials, and still "expired": that refresh did not help; the next one backs off.
+    if (isExpiry(await classifyAnswer(replay.response, this.#config.expiredWhen))) this.#coordinator.refreshDidNotHelp(replay.generation);
+    return replay.response;
+  }
+
+  /** Did a refresh land after a request stamped with `stampedGeneration` (waiting for one that is landing)? */
+  async #credentialsMovedSince(stampedGeneration: number, signal: AbortSignal): Promise<boolean> {
+    if (this.#coordinator.refreshing) await untilAborted(signal, this.#coordinator.idle());
+    return this.#coordinator.generation > stampedGeneration;
   }
 
   /** Waits for a slot and for any refresh in flight, then stamps and sends. */
@@ -126,6 +158,10 @@ export class TokenBroker {
     if (!isRedirect(response)) return { response, generation, redirected: false };
     return { response: await answerToRedirect(captured, response, this.#fetch), generation, redirected: true };
   }
+}
+
+function isExpiry(kind: AnswerKind): boolean {
+  return kind === 'expired' || kind === 'presumed-expired';
 }
 
 /**

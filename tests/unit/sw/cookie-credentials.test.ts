@@ -135,4 +135,28 @@ describe('CookieCredentials', () => {
     expect(await patient.refresh(new AbortController().signal)).toEqual({ kind: 'refreshed' });
     expect(frozenState.reads).toBeGreaterThan(2);
   });
+
+  it('fingerprints the cookies the refresh sends: same values, same print; a new login, another; never the values', async () => {
+    const { state, reader } = jar({ csrf_access_token: 'access-csrf-1', csrf_refresh_token: 'refresh-csrf-1' });
+    const credentials = new CookieCredentials(config, reader, answering(() => new Response()));
+    const first = await credentials.fingerprint();
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(await credentials.fingerprint()).toBe(first);
+    // The access cookie running out (its Max-Age) is no new login.
+    delete state.values.csrf_access_token;
+    expect(await credentials.fingerprint()).toBe(first);
+    state.values.csrf_refresh_token = 'refresh-csrf-2';
+    state.values.csrf_access_token = 'access-csrf-2';
+    expect(await credentials.fingerprint()).not.toBe(first);
+    // Logged out (the cookies gone) is a state of its own too.
+    state.values = {};
+    expect(await credentials.fingerprint()).toMatch(/^[0-9a-f]{64}$/);
+    const stampedOnly = resolveConfig({ api: ['/api/'], refresh: { url: '/token/refresh' }, headers: { 'X-Csrf': { cookie: 'csrf_access_token' } } }, ORIGIN);
+    state.values = { csrf_access_token: 'a' };
+    const stampedPrint = await new CookieCredentials(stampedOnly, reader, answering(() => new Response())).fingerprint();
+    state.values = { csrf_access_token: 'b' };
+    expect(await new CookieCredentials(stampedOnly, reader, answering(() => new Response())).fingerprint()).not.toBe(stampedPrint);
+    const literalOnly = resolveConfig({ api: ['/api/'], refresh: { url: '/token/refresh' }, headers: { 'X-App': 'web' } }, ORIGIN);
+    expect(await new CookieCredentials(literalOnly, reader, answering(() => new Response())).fingerprint()).toBeUndefined();
+  });
 });

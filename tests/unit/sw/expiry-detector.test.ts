@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { BODY_READ_TIMEOUT_MS, readBodyWithin } from '../../../src/sw/bounded-body-read.ts';
-import { isExpiredAnswer } from '../../../src/sw/expiry-detector.ts';
+import { classifyAnswer, isExpiredAnswer } from '../../../src/sw/expiry-detector.ts';
 import { PRESETS } from '../../../src/sw/presets.ts';
 
 const flask = PRESETS['flask-jwt-extended'].expiredWhen;
@@ -41,6 +41,16 @@ describe('isExpiredAnswer', () => {
   it('does not read a large body to find the field', async () => {
     const big = json(401, { msg: 'Token has expired', padding: 'x'.repeat(70_000) });
     expect(await isExpiredAnswer(big, flask)).toBe(false);
+  });
+
+  it('classifies: expired in words, presumed from a bare status, rejected when the words say something else', async () => {
+    expect(await classifyAnswer(json(401, { msg: 'Token has expired' }), flask)).toBe('expired');
+    expect(await classifyAnswer(json(401, { msg: 'CSRF double submit tokens do not match' }), flask)).toBe('rejected');
+    expect(await classifyAnswer(json(422, { msg: 'Not enough segments' }), flask)).toBe('other');
+    expect(await classifyAnswer(new Response('', { status: 401 }), { status: [401] })).toBe('presumed-expired');
+    const rule = { status: [401], wwwAuthenticate: 'error="invalid_token"' };
+    expect(await classifyAnswer(new Response('', { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } }), rule)).toBe('expired');
+    expect(await classifyAnswer(new Response('', { status: 401, headers: { 'www-authenticate': 'Bearer error="insufficient_scope"' } }), rule)).toBe('rejected');
   });
 });
 

@@ -36,6 +36,7 @@ function setup(options: { elsewhereStatus?: number } = {}) {
   const credentials: CredentialSource = {
     stamp: async (headers) => { headers.set('X-CSRF-TOKEN', STAMPED); return { expiresAtMs: undefined }; },
     refresh: async () => { refreshes += 1; return { kind: 'refreshed' }; },
+    fingerprint: async () => undefined,
   };
   const coordinator = new RefreshCoordinator({
     credentials, store: new MemoryGenerationStore(), lock: new NoRefreshLock(), announce: () => undefined, refreshTimeoutMs: 1_000, cooldownMs: 1,

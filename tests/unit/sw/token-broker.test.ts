@@ -22,11 +22,16 @@ function setup(options: {
   /** The first sends are answered only once this many have arrived, all at once (as a burst meets one expiry). */
   firstSendsAnsweredTogether?: number;
   heldBodies?: HeldBodyBudget;
+  refreshTimeoutMs?: number;
+  /** Answers that say why (as flask-jwt-extended does); default: any 401 is taken for an expiry. */
+  expiredWhen?: { status: number[]; jsonField: { name: string; values: string[] } };
 } = {}) {
   const state = {
     validCred: 'cred-1', refreshes: 0, sent: [] as { url: string; cred: string | null; body: string }[], inFlight: 0, maxInFlight: 0,
     /** How many endless 401 bodies were cancelled (their connection given back). */
     endlessBodiesCancelled: 0,
+    /** The /api/csrf-race answer waits for this. */
+    raceUntil: Promise.resolve(),
   };
   const config = resolveConfig({
     api: ['/api/'],
@@ -35,6 +40,7 @@ function setup(options: {
     maxReplayBodyBytes: options.maxReplayBodyBytes,
     maxConcurrentRequests: options.maxConcurrentRequests,
     ...(options.maxHeldBodyBytes === undefined ? {} : { maxHeldBodyBytes: options.maxHeldBodyBytes }),
+    expiredWhen: options.expiredWhen,
   }, ORIGIN);
   let arrivedTogether = 0;
   let allArrived!: () => void;
@@ -53,10 +59,17 @@ function setup(options: {
       if (result.kind === 'refreshed') {
         currentCookie = state.validCred;
         cookieSetAtMs = Date.now();
+        landed.forEach((callback) => callback());
       }
       return result;
     },
+    fingerprint: async () => `fingerprint of ${currentCookie}`,
   };
+  const landed: (() => void)[] = [];
+  /** Resolves once a refresh has set new cookies. */
+  const refreshLanded = () => new Promise<void>((resolve) => landed.push(resolve));
+  /** The server ends the credentials now in use: the next refresh gives new ones. */
+  const expireCredentials = () => { state.validCred = `cred-${Number(state.validCred.slice(5)) + 1}`; };
   const fetchImpl = async (input: RequestInfo | URL): Promise<Response> => {
     const request = input as Request;
     const cred = request.headers.get('X-Cred');
@@ -71,6 +84,15 @@ function setup(options: {
     }
     await new Promise((resolve) => setTimeout(resolve, 1));
     state.inFlight -= 1;
+    if (request.url.endsWith('/api/csrf-race') && cred !== state.validCred) {
+      // Stamped before a refresh landed, sent after it: the browser attached the new access
+      // cookie, the header still carries the old CSRF value.
+      await state.raceUntil;
+      return new Response(JSON.stringify({ msg: 'CSRF double submit tokens do not match' }), { status: 401 });
+    }
+    if (request.url.endsWith('/api/csrf-mismatch')) {
+      return new Response(JSON.stringify({ msg: 'CSRF double submit tokens do not match' }), { status: 401 });
+    }
     if (options.alwaysUnauthorized || cred !== state.validCred) {
       if (options.endless401) return endlessUnauthorized(() => { state.endlessBodiesCancelled += 1; });
       return new Response(JSON.stringify({ msg: 'Token has expired' }), { status: 401 });
@@ -82,11 +104,11 @@ function setup(options: {
     store: new MemoryGenerationStore(),
     lock: new NoRefreshLock(),
     announce: () => undefined,
-    refreshTimeoutMs: 1_000,
+    refreshTimeoutMs: options.refreshTimeoutMs ?? 1_000,
     cooldownMs: 1_000,
   });
   const broker = new TokenBroker({ config, credentials, coordinator, fetch: fetchImpl as typeof fetch, heldBodies: options.heldBodies });
-  return { broker, state };
+  return { broker, state, coordinator, refreshLanded, expireCredentials };
 }
 
 function endlessUnauthorized(onCancel: () => void): Response {
@@ -96,6 +118,8 @@ function endlessUnauthorized(onCancel: () => void): Response {
   });
   return new Response(body, { status: 401, headers: { 'content-type': 'application/json' } });
 }
+
+const FLASK_EXPIRED_WHEN = { status: [401], jsonField: { name: 'msg', values: ['Token has expired'] } };
 
 describe('TokenBroker', () => {
   it('brokers only requests under the api prefixes, never the refresh request or navigations', () => {
@@ -265,5 +289,68 @@ describe('TokenBroker', () => {
     controller.abort(new DOMException('the page gave up', 'AbortError'));
     await expect(aborted).rejects.toThrow('the page gave up');
     expect(heldBodies.heldBytes).toBe(0);
+  });
+
+  it('refreshes again for a second expiry right after a refresh, where the answer says "expired" (#15)', async () => {
+    const { broker, state, expireCredentials } = setup({ expiredWhen: FLASK_EXPIRED_WHEN });
+    expect((await broker.handle(new Request(`${ORIGIN}/api/items/1`))).status).toBe(200);
+    expect(state.refreshes).toBe(1);
+    // Tokens die early: a key rotation, "log out other sessions", the demo's "expire now".
+    expireCredentials();
+    const second = await Promise.all(Array.from({ length: 5 }, (_, i) => broker.handle(new Request(`${ORIGIN}/api/items/${i}`))));
+    expect(second.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(state.refreshes).toBe(2);
+  });
+
+  it('backs off when the replay after a refresh still says "expired": no refresh storm (#15)', async () => {
+    const { broker, state } = setup({ expiredWhen: FLASK_EXPIRED_WHEN, alwaysUnauthorized: true });
+    for (let i = 0; i < 5; i += 1) expect((await broker.handle(new Request(`${ORIGIN}/api/always-401`))).status).toBe(401);
+    expect(state.refreshes).toBe(1);
+    // One first send each, and one replay after the one refresh.
+    expect(state.sent).toHaveLength(6);
+  });
+
+  it('replays once, without a refresh, a CSRF 401 on a request whose credentials moved between its stamp and its answer (#12)', async () => {
+    const { broker, state, refreshLanded } = setup({ expiredWhen: FLASK_EXPIRED_WHEN });
+    state.raceUntil = refreshLanded();
+    const [expired, raced] = await Promise.all([
+      broker.handle(new Request(`${ORIGIN}/api/items/1`)),
+      broker.handle(new Request(`${ORIGIN}/api/csrf-race`, { method: 'POST', body: 'order 42' })),
+    ]);
+    expect(expired.status).toBe(200);
+    expect(raced.status).toBe(200);
+    expect(state.refreshes).toBe(1);
+    expect(state.sent.filter((s) => s.url.endsWith('/api/csrf-race')).map((s) => [s.cred, s.body]))
+      .toEqual([['cred-0', 'order 42'], ['cred-1', 'order 42']]);
+  });
+
+  it('gives a CSRF 401 back as it came, without a replay, when the credentials did not move (#12)', async () => {
+    const { broker, state } = setup({ expiredWhen: FLASK_EXPIRED_WHEN });
+    state.validCred = 'cred-0';
+    const unmoved = await broker.handle(new Request(`${ORIGIN}/api/csrf-mismatch`, { method: 'POST', body: 'x' }));
+    expect(unmoved.status).toBe(401);
+    expect(await unmoved.json()).toEqual({ msg: 'CSRF double submit tokens do not match' });
+    expect(state.sent).toHaveLength(1);
+    expect(state.refreshes).toBe(0);
+  });
+
+  it('hands the fetch event a refresh that outlives the request, so the worker lives until its answer is in (#1)', async () => {
+    let answerRefresh!: () => void;
+    const refreshAnswered = new Promise<void>((resolve) => { answerRefresh = resolve; });
+    const { broker, state } = setup({ expiredWhen: FLASK_EXPIRED_WHEN, refreshAnswered, refreshTimeoutMs: 50 });
+    const kept: Promise<void>[] = [];
+    const response = await broker.handle(new Request(`${ORIGIN}/api/items`), { keepAlive: (work) => kept.push(work) });
+    expect(response.status).toBe(401); // its 401 at the timeout
+    expect(kept).toHaveLength(1);
+    let ended = false;
+    void kept[0]!.then(() => { ended = true; });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(ended).toBe(false);
+    answerRefresh();
+    await kept[0];
+    expect(state.refreshes).toBe(1);
+    // The late success is kept: the next request goes out with the new credentials.
+    expect((await broker.handle(new Request(`${ORIGIN}/api/items`))).status).toBe(200);
+    expect(state.refreshes).toBe(1);
   });
 });
