@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import type { Tab } from './engines/engine.ts';
 import { count, expect, logIn, openControlledTab, openTab, test } from './fixtures.ts';
 
+// Against the real flask-jwt-extended app (tests/flask), not the demo server's imitation of it.
+test.use({ backendKind: 'flask' });
+
 // Starting the real flask app takes seconds (python imports), and on a busy machine a scenario
 // in Firefox (a browser per profile) can take most of the default 60 s before that.
 test.describe.configure({ timeout: 120_000 });
@@ -20,8 +23,6 @@ ${withBroker ? '<script src="/token-broker-register.js" data-config="/token-brok
 <script type="module">
 import axios from 'axios';
 
-// Against the real flask-jwt-extended app (tests/flask), not the demo server's imitation of it.
-test.use({ backendKind: 'flask' });
 // axios sets X-CSRF-TOKEN from the cookie itself, as flask-jwt-extended's docs suggest.
 const http = axios.create({ xsrfCookieName: 'csrf_access_token', xsrfHeaderName: 'X-CSRF-TOKEN' });
 window.refreshesByInterceptor = 0;
