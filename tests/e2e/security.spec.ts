@@ -9,7 +9,7 @@ test.use({
   backendFiles: {
     'outcomes.json': JSON.stringify({ preset: 'flask-jwt-extended', api: ['/api/'], refresh: { url: '/token/refresh' }, cooldownMs: 1 }),
     'outcomes.html': adopterPage('/outcomes.json'),
-    // A page whose register script fails (no such worker script): the page's own failure line.
+    // A page whose register script refuses its tag (a worker that is not the broker): the page's own failure line.
     'no-worker.html': adopterPage('/outcomes.json', ' data-sw="/no-such-worker.js" data-scope="/nowhere/"'),
   },
 });
@@ -84,7 +84,7 @@ test('no token, cookie value or secret appears in any console line of the pages 
   // A page of ours that fails too, so that every engine has failure lines to check.
   await openTab(profile, backend, 'no-worker.html');
 
-  await expect.poll(() => lines.some((line) => line.startsWith('token-broker: could not register'))).toBe(true);
+  await expect.poll(() => lines.some((line) => line.startsWith('token-broker: ') && line.endsWith('the broker is not registered'))).toBe(true);
   expectNoSecretIn(lines, secrets);
 });
 
