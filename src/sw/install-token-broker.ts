@@ -10,7 +10,7 @@ import { FreshCookieReads } from './fresh-cookie-reads.ts';
 import { type GenerationStore } from './generation-store.ts';
 import { RefreshCoordinator } from './refresh-coordinator.ts';
 import { NoRefreshLock, WebRefreshLock } from './refresh-lock.ts';
-import { broadcastToTabs, type TabAnnouncer } from './tab-messages.ts';
+import { openTabChannel, refreshedGeneration, type TabAnnouncer, type TabChannel } from './tab-messages.ts';
 import { TokenBroker } from './token-broker.ts';
 
 // registerRoute defaults to GET: the broker takes every method workbox knows.
@@ -21,21 +21,26 @@ export interface BrokerEnvironment {
   /** Where cookies are read; where it gives their expiry (the Cookie Store API), requests can refresh ahead of it. */
   readonly cookies: CookieReader;
   readonly locks?: LockManager;
+  /** Overrides where outcomes are announced (tests); without a tabChannel, nothing is heard then. */
   readonly announce?: TabAnnouncer;
+  /** BroadcastChannel 'token-broker': outcomes go out on it, other workers' refreshes come in. */
+  readonly tabChannel?: TabChannel;
   readonly fetch?: typeof fetch;
 }
 
 /** Builds a broker from a resolved config, synchronously, so that routes exist before the first fetch event. */
 export function createTokenBroker(config: TokenBrokerConfig, env: BrokerEnvironment): TokenBroker {
   const credentials = createCredentialSource(config, env);
+  const tabChannel = env.tabChannel ?? (env.announce === undefined ? openTabChannel() : undefined);
   const coordinator = new RefreshCoordinator({
     credentials,
     store: env.store,
     lock: env.locks ? new WebRefreshLock(env.locks) : new NoRefreshLock(),
-    announce: env.announce ?? broadcastToTabs(),
+    announce: env.announce ?? tabChannel?.announce ?? (() => undefined),
     refreshTimeoutMs: config.refreshTimeoutMs,
     cooldownMs: config.cooldownMs,
   });
+  followOtherWorkersRefreshes(tabChannel, coordinator);
   return new TokenBroker({ config, credentials, coordinator, fetch: env.fetch });
 }
 
@@ -44,6 +49,14 @@ export function installTokenBroker(router: Router, broker: TokenBroker): void {
   for (const method of METHODS) {
     router.registerRoute(new Route(({ request }) => broker.matches(request), ({ request }) => broker.handle(request), method));
   }
+}
+
+/** Every refresh another worker makes is adopted here (see RefreshCoordinator.learnOf for why). */
+function followOtherWorkersRefreshes(channel: TabChannel | undefined, coordinator: RefreshCoordinator): void {
+  channel?.listen((message) => {
+    const generation = refreshedGeneration(message);
+    if (generation !== undefined) void coordinator.learnOf(generation);
+  });
 }
 
 function createCredentialSource(config: TokenBrokerConfig, env: BrokerEnvironment): CredentialSource {

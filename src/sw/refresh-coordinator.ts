@@ -74,6 +74,21 @@ export class RefreshCoordinator {
     while (this.#inFlight) await this.#inFlight.outcome;
   }
 
+  /**
+   * Another worker of the origin refreshed (heard on the tab channel): adopt its generation now.
+   * Its new cookies are already in the jar this worker stamps from, so a request stamped from now
+   * on carries that generation's credentials and must say so. A worker that kept its old number
+   * would, at the next expiry, find the newer one in the store, take it for "refreshed since my
+   * request left", and replay into the same 401 without refreshing. The number heard only
+   * prompts a read of the store, which workers alone write; the heard number is used only if
+   * the store is behind it (its write failed).
+   */
+  async learnOf(generation: number): Promise<void> {
+    if (generation <= this.#current.generation) return;
+    const stored = await this.#options.store.read().catch(() => INITIAL_GENERATION);
+    this.#adopt(stored.generation >= generation ? stored : { generation, refreshedAtMs: this.#now() });
+  }
+
   /** Credentials of `stampedGeneration` are expired (a 401 said so, or their expiry is near): refresh once. */
   refreshFrom(stampedGeneration: number): Promise<RefreshOutcome> {
     if (this.#current.generation > stampedGeneration) {
