@@ -41,13 +41,17 @@ export function createTokenBroker(config: TokenBrokerConfig, env: BrokerEnvironm
     cooldownMs: config.cooldownMs,
   });
   followOtherWorkersRefreshes(tabChannel, coordinator);
-  return new TokenBroker({ config, credentials, coordinator, fetch: env.fetch });
+  return new TokenBroker({
+    config, credentials, coordinator, fetch: env.fetch,
+    // The page's own refresh call, when it must go out, goes out as this same refresh.
+    refreshThrough: (send) => createCredentialSource(config, { ...env, fetch: send }),
+  });
 }
 
 /** Routes the broker's requests, every method, through `router`. */
 export function installTokenBroker(router: Router, broker: TokenBroker): void {
   for (const method of METHODS) {
-    router.registerRoute(new Route(({ request }) => broker.matches(request), ({ request }) => broker.handle(request), method));
+    router.registerRoute(new Route(({ request }) => broker.matches(request), ({ request, event }) => broker.handle(request, clientIdOf(event)), method));
   }
 }
 
@@ -61,4 +65,10 @@ function followOtherWorkersRefreshes(channel: TabChannel | undefined, coordinato
 
 function createCredentialSource(config: TokenBrokerConfig, env: BrokerEnvironment): CredentialSource {
   return new CookieCredentials(config, new FreshCookieReads(env.cookies), env.fetch);
+}
+
+/** The tab a fetch event comes from ('' where there is none). */
+function clientIdOf(event: object): string {
+  const { clientId } = event as { clientId?: unknown };
+  return typeof clientId === 'string' ? clientId : '';
 }

@@ -89,8 +89,13 @@ export class RefreshCoordinator {
     this.#adopt(stored.generation >= generation ? stored : { generation, refreshedAtMs: this.#now() });
   }
 
-  /** Credentials of `stampedGeneration` are expired (a 401 said so, or their expiry is near): refresh once. */
-  refreshFrom(stampedGeneration: number): Promise<RefreshOutcome> {
+  /**
+   * Credentials of `stampedGeneration` are expired (a 401 said so, or their expiry is near): refresh once.
+   * `via` sends the refresh if this call is the one that must send it; a call that joins a
+   * refresh in flight, or finds one already made, never sends (the page's own refresh call
+   * passes its request here: page-refresh-call.ts).
+   */
+  refreshFrom(stampedGeneration: number, via: Pick<CredentialSource, 'refresh'> = this.#options.credentials): Promise<RefreshOutcome> {
     if (this.#current.generation > stampedGeneration) {
       return Promise.resolve({ kind: 'refreshed', generation: this.#current.generation });
     }
@@ -104,7 +109,7 @@ export class RefreshCoordinator {
       return Promise.resolve({ kind: 'failed', reason: 'cooldown after a failed refresh' });
     }
 
-    const inFlight: InFlightRefresh = { fromGeneration: stampedGeneration, outcome: this.#refresh(stampedGeneration) };
+    const inFlight: InFlightRefresh = { fromGeneration: stampedGeneration, outcome: this.#refresh(stampedGeneration, via) };
     this.#inFlight = inFlight;
     void inFlight.outcome.finally(() => {
       // Only clear it if it is still ours: a later refresh may have replaced it.
@@ -113,8 +118,8 @@ export class RefreshCoordinator {
     return inFlight.outcome;
   }
 
-  async #refresh(fromGeneration: number): Promise<RefreshOutcome> {
-    const { lock, store, credentials, refreshTimeoutMs } = this.#options;
+  async #refresh(fromGeneration: number, credentials: Pick<CredentialSource, 'refresh'>): Promise<RefreshOutcome> {
+    const { lock, store, refreshTimeoutMs } = this.#options;
     // One deadline for the whole refresh, the wait for the lock included: nothing the page
     // waits for may outlive it.
     const deadline = AbortSignal.timeout(refreshTimeoutMs);

@@ -7,9 +7,11 @@ import type { TokenBrokerConfig } from './config.ts';
 import type { CredentialSource } from './credential-source.ts';
 import type { RefreshCoordinator } from './refresh-coordinator.ts';
 import { isExpiredAnswer } from './expiry-detector.ts';
+import { PageRefreshCalls, type RefreshThrough } from './page-refresh-call.ts';
 import { captureRequest, type ReplayableRequest } from './replayable-request.ts';
-import { isBrokered } from './request-matcher.ts';
+import { routeOf } from './request-matcher.ts';
 import { SendWindow } from './send-window.ts';
+import { UnauthorizedAnswers } from './unauthorized-answers.ts';
 
 export interface TokenBrokerOptions {
   readonly config: TokenBrokerConfig;
@@ -18,6 +20,8 @@ export interface TokenBrokerOptions {
   readonly fetch?: typeof fetch;
   /** Wall clock in ms since the epoch, compared with the credentials' expiry. */
   readonly now?: () => number;
+  /** How the page's own refresh call can be sent as the refresh; without it, that call is not taken. */
+  readonly refreshThrough?: RefreshThrough;
 }
 
 interface StampedHeaders {
@@ -39,6 +43,8 @@ export class TokenBroker {
   readonly #sendWindow: SendWindow;
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
+  readonly #unauthorized = new UnauthorizedAnswers();
+  readonly #pageRefreshCalls: PageRefreshCalls | undefined;
 
   constructor(options: TokenBrokerOptions) {
     this.#config = options.config;
@@ -47,29 +53,43 @@ export class TokenBroker {
     this.#sendWindow = new SendWindow(options.config.maxConcurrentRequests);
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#now = options.now ?? Date.now;
+    this.#pageRefreshCalls = options.refreshThrough && new PageRefreshCalls({
+      coordinator: this.#coordinator, refreshThrough: options.refreshThrough, unauthorized: this.#unauthorized, fetch: this.#fetch,
+    });
   }
 
   matches(request: Request): boolean {
-    return isBrokered(request, this.#config);
+    const route = routeOf(request, this.#config);
+    return route === 'api' || (route === 'page-refresh' && this.#pageRefreshCalls !== undefined);
   }
 
-  async handle(request: Request): Promise<Response> {
+  /** `clientId`: the tab the request comes from (FetchEvent.clientId), so that its own refresh call can be told apart. */
+  async handle(request: Request, clientId = ''): Promise<Response> {
+    if (this.#pageRefreshCalls && routeOf(request, this.#config) === 'page-refresh') return this.#pageRefreshCalls.handle(request, clientId);
+    const { response, generation } = await this.#handleApi(request);
+    // Whatever 401 reaches the page may send its interceptor to the refresh endpoint: remember
+    // which credentials it was for (page-refresh-call.ts).
+    if (this.#config.expiredWhen.status.includes(response.status)) this.#unauthorized.note(clientId, generation);
+    return response;
+  }
+
+  async #handleApi(request: Request): Promise<SentRequest> {
     const captured = await captureRequest(request, this.#config.maxReplayBodyBytes);
     await this.#coordinator.ready();
     const first = await this.#send(captured, request.signal);
-    if (!captured.replayable || !(await isExpiredAnswer(first.response, this.#config.expiredWhen))) return first.response;
+    if (!captured.replayable || !(await isExpiredAnswer(first.response, this.#config.expiredWhen))) return first;
 
     const outcome = await untilAborted(request.signal, this.#coordinator.refreshFrom(first.generation));
-    if (outcome.kind !== 'refreshed') return first.response;
+    if (outcome.kind !== 'refreshed') return first;
 
     // Keep the 401 (an error answer: a small body) in case the replay cannot be sent: then the
     // page gets what it would have got without the broker, not a network error.
     const original = await copyResponse(first.response);
     try {
-      return (await this.#send(captured, request.signal)).response;
+      return await this.#send(captured, request.signal);
     } catch (error) {
       if (request.signal.aborted) throw error;
-      return original;
+      return { response: original, generation: first.generation };
     }
   }
 

@@ -21,6 +21,8 @@ export class FakeBackend {
   readonly refreshes: RefreshSeen[] = [];
   /** Holds every refresh answer until it settles (a slow refresh endpoint). */
   refreshGate: Promise<void> = Promise.resolve();
+  /** The session has ended on the server: every refresh is refused. */
+  refuseRefreshes = false;
   #serial = 0;
   #validAccess = '';
   #spentRefresh = new Set<string>();
@@ -58,7 +60,7 @@ export class FakeBackend {
     this.refreshes.push({ csrfHeader, body, marker: request.headers.get('X-Page-Marker') });
     await this.refreshGate;
     const presented = this.jar.get('refresh_token_cookie') ?? '';
-    if (this.#revoked || csrfHeader !== this.jar.get('csrf_refresh_token')) return json({ msg: 'refused' }, 401);
+    if (this.#revoked || this.refuseRefreshes || csrfHeader !== this.jar.get('csrf_refresh_token')) return json({ msg: 'refused' }, 401);
     if (this.#spentRefresh.has(presented)) {
       // Rotation with reuse detection: a spent refresh token presented again ends the session.
       this.counts.reuseDetected += 1;
