@@ -7,7 +7,8 @@
 // sees is decided once per worker (see the summary lines).
 
 import puppeteer from 'puppeteer-core';
-import { DemoServer, findFirefox } from '../tests/firefox/firefox.ts';
+import { DemoServer } from '../tests/e2e/demo-server.ts';
+import { findFirefox } from '../tests/e2e/engines/firefox.ts';
 
 const BROWSERS = Number(process.argv[2] ?? 6);
 const REFRESHES = Number(process.argv[3] ?? 20);

@@ -13,10 +13,16 @@ const MAX_SLOW_MS = 10_000;
 
 export function registerApiRoutes(api: Hono<DemoEnv>, state: DemoState): void {
   // Counted around everything else so that guard answers count too.
+  let answering = 0;
   api.use('/api/*', async (c, next) => {
     const { counters } = state;
     counters.increment('apiRequests');
-    await next();
+    counters.recordMax('maxConcurrentApiRequests', (answering += 1));
+    try {
+      await next();
+    } finally {
+      answering -= 1;
+    }
     const { status } = c.res;
     if (status >= 200 && status < 300) counters.increment('apiSucceeded');
     if (status === 401) {

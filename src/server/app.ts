@@ -42,7 +42,7 @@ export function createDemoApp(appOptions: DemoAppOptions = {}): DemoApp {
   registerSessionRoutes(app, state);
   registerApiRoutes(app, state);
   registerDemoRoutes(app, state);
-  registerStaticFiles(app, staticDir);
+  registerStaticFiles(app, staticDir, state.counters);
   // A handler that throws must not print request data (cookies, tokens) anywhere.
   app.onError((_error, c) => c.json({ msg: 'Internal Server Error' }, 500));
 

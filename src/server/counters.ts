@@ -14,6 +14,10 @@ export const COUNTER_NAMES = [
   'csrfFailures',
   'publicRequests',
   'expiredAccessTokens',
+  /** Static JSON files served: the broker's configs (the demo serves no other JSON file). */
+  'configRequests',
+  /** The most /api/ requests the server was answering at once since the last reset. */
+  'maxConcurrentApiRequests',
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];
@@ -35,6 +39,11 @@ export class DemoCounters {
     if (seen.has(key)) return;
     seen.add(key);
     this.increment(name);
+  }
+
+  /** Keeps the largest `value` seen for `name`: a high-water mark, not a count. */
+  recordMax(name: CounterName, value: number): void {
+    this.#values[name] = Math.max(this.#values[name], value);
   }
 
   snapshot(): CounterSnapshot {

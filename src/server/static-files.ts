@@ -5,6 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import type { Context, Hono } from 'hono';
 import { BROKER_SWITCH_COOKIE, readCookie } from './cookies.ts';
+import type { DemoCounters } from './counters.ts';
 import type { DemoEnv } from './state.ts';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -22,11 +23,13 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 const REGISTER_SCRIPT_MARKER = 'token-broker-register.js';
 
-export function registerStaticFiles(app: Hono<DemoEnv>, staticDir: string): void {
+export function registerStaticFiles(app: Hono<DemoEnv>, staticDir: string, counters?: DemoCounters): void {
   const root = resolve(staticDir);
   app.on(['GET', 'HEAD'], '*', async (c) => {
     const file = await findFile(root, c.req.path);
     if (!file) return c.text('Not Found', 404);
+    // How often the broker fetched its config: once per install is the contract.
+    if (extname(file).toLowerCase() === '.json') counters?.increment('configRequests');
     let body: Uint8Array | string = await readFile(file);
     if (file.endsWith(`${sep}index.html`) && readCookie(c, BROKER_SWITCH_COOKIE) === 'off') {
       body = withoutRegisterScript(Buffer.from(body).toString('utf8'));

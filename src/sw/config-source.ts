@@ -1,8 +1,11 @@
 // Where the worker gets its config: from the config URL when it installs (validated there, so a
 // bad config stops the install), and from IndexedDB each time the browser starts it again, so
-// that a restarted worker needs no network before it can broker.
+// that a restarted worker needs no network before it can broker. Both are bounded: requests may
+// be waiting for the config.
 
 import { get, set, type UseStore } from 'idb-keyval';
+import { untilAborted } from './abortable.ts';
+import { boundedStore } from './bounded-storage.ts';
 import { resolveConfig, type TokenBrokerConfig } from './config.ts';
 import { TokenBrokerError } from './errors.ts';
 
@@ -23,29 +26,40 @@ export function configUrlOf(workerUrl: string): string {
   return configUrl.href;
 }
 
+/**
+ * How long the config's fetch may take: the same patience as the default refresh timeout. At
+ * install it keeps a stalled server from leaving the install pending for the browser's own event
+ * timeout (minutes); at a wake where storage failed, requests wait for it.
+ */
+export const CONFIG_FETCH_TIMEOUT_MS = 10_000;
+
 export async function fetchConfig(configUrl: string, workerOrigin: string, fetchImpl: typeof fetch = fetch): Promise<{ raw: unknown; config: TokenBrokerConfig }> {
   let response: Response;
+  const signal = AbortSignal.timeout(CONFIG_FETCH_TIMEOUT_MS);
+  const late = `no answer within ${CONFIG_FETCH_TIMEOUT_MS} ms`;
   try {
-    response = await fetchImpl(configUrl, { cache: 'no-store', credentials: 'same-origin' });
+    response = await fetchImpl(configUrl, { cache: 'no-store', credentials: 'same-origin', signal });
   } catch (error) {
-    throw new TokenBrokerError('config-unavailable', { url: configUrl, reason: error instanceof Error ? error.message : 'network error' });
+    const reason = signal.aborted ? late : error instanceof Error ? error.message : 'network error';
+    throw new TokenBrokerError('config-unavailable', { url: configUrl, reason });
   }
   if (!response.ok) throw new TokenBrokerError('config-unavailable', { url: configUrl, reason: `status ${response.status}` });
   let raw: unknown;
   try {
-    raw = await response.json();
+    raw = await untilAborted(signal, response.json());
   } catch {
-    throw new TokenBrokerError('config-unavailable', { url: configUrl, reason: 'the answer is not valid JSON' });
+    throw new TokenBrokerError('config-unavailable', { url: configUrl, reason: signal.aborted ? late : 'the answer is not valid JSON' });
   }
   return { raw, config: resolveConfig(raw, workerOrigin) };
 }
 
+/** Rejects (bounded) when IndexedDB fails: the caller decides what a lost copy costs. */
 export async function saveConfig(store: UseStore, configUrl: string, raw: unknown): Promise<void> {
-  await set(`config:${configUrl}`, raw, store);
+  await set(`config:${configUrl}`, raw, boundedStore(store));
 }
 
-/** The config saved at install, validated again (the rules may have changed with the worker). */
+/** The config saved at install, validated again (the rules may have changed with the worker). Bounded. */
 export async function loadSavedConfig(store: UseStore, configUrl: string, workerOrigin: string): Promise<TokenBrokerConfig | undefined> {
-  const raw = await get<unknown>(`config:${configUrl}`, store);
+  const raw = await get<unknown>(`config:${configUrl}`, boundedStore(store));
   return raw === undefined ? undefined : resolveConfig(raw, workerOrigin);
 }

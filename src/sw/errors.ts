@@ -6,6 +6,8 @@ const messages = {
     `token-broker: the config is invalid, the broker will not install:\n  - ${d.problems.join('\n  - ')}`,
   'config-unavailable': (d: { url: string; reason: string }) =>
     `token-broker: could not load the config from ${d.url}: ${d.reason}`,
+  'storage-unavailable': (d: { reason: string }) =>
+    `token-broker: IndexedDB is unavailable (${d.reason}); the broker goes on from memory`,
 } as const;
 
 type Messages = typeof messages;

@@ -3,6 +3,7 @@
 // tell whether the request went out before or after the latest refresh.
 
 import { createStore, get, set, type UseStore } from 'idb-keyval';
+import { boundedStore, STORAGE_TIMEOUT_MS } from './bounded-storage.ts';
 
 export interface CredentialGeneration {
   readonly generation: number;
@@ -19,25 +20,56 @@ export const INITIAL_GENERATION: CredentialGeneration = Object.freeze({ generati
 
 const KEY = 'credential-generation';
 
-/** The IndexedDB store every worker of the origin shares (a database of its own). */
+/**
+ * The IndexedDB store every worker of the origin shares (a database of its own), its calls
+ * bounded. Its users (the saved config, the generation) share this one bound, so that a hung
+ * database is waited for once, not once per user.
+ */
 export function openBrokerDatabase(): UseStore {
-  return createStore('token-broker', 'state');
+  return boundedStore(createStore('token-broker', 'state'));
 }
 
+/**
+ * The generation in IndexedDB, every call bounded (bounded-storage.ts). Never rejects: when
+ * IndexedDB fails or hangs, it answers with the last record this worker read or wrote, so that a
+ * broken storage costs the broker its memory across restarts, never a refresh (the Web Lock still
+ * keeps refreshes single across workers).
+ */
 export class IdbGenerationStore implements GenerationStore {
   readonly #store: UseStore;
+  #lastKnown: CredentialGeneration = INITIAL_GENERATION;
+  #warned = false;
 
-  constructor(store: UseStore) {
-    this.#store = store;
+  constructor(store: UseStore, options: { readonly timeoutMs?: number } = {}) {
+    this.#store = boundedStore(store, options.timeoutMs ?? STORAGE_TIMEOUT_MS);
   }
 
   async read(): Promise<CredentialGeneration> {
-    const value = await get<unknown>(KEY, this.#store);
-    return isGeneration(value) ? value : INITIAL_GENERATION;
+    try {
+      const value = await get<unknown>(KEY, this.#store);
+      const stored = isGeneration(value) ? value : INITIAL_GENERATION;
+      // A write of ours that IndexedDB lost must not take the generation back.
+      if (stored.generation >= this.#lastKnown.generation) this.#lastKnown = stored;
+    } catch (error) {
+      this.#warnOnce(error);
+    }
+    return this.#lastKnown;
   }
 
   async write(value: CredentialGeneration): Promise<void> {
-    await set(KEY, value, this.#store);
+    this.#lastKnown = value;
+    try {
+      await set(KEY, value, this.#store);
+    } catch (error) {
+      this.#warnOnce(error);
+    }
+  }
+
+  #warnOnce(error: unknown): void {
+    if (this.#warned) return;
+    this.#warned = true;
+    // bounded-storage.ts rejects with a TokenBrokerError whose message names the failure only.
+    console.warn(error instanceof Error ? error.message : error);
   }
 }
 

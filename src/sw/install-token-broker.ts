@@ -1,50 +1,47 @@
 // The broker as a module any worker can install into its own Workbox router; the standalone
-// token-broker-sw.js is just its first caller.
+// token-broker-sw.js (start-token-broker.ts) is just its first caller, with the same defaults.
 
 import { Route, type Router } from 'workbox-routing';
 import type { HTTPMethod } from 'workbox-routing/utils/constants.js';
+import { withDefaults, type BrokerEnvironment, type BrokerScope } from './broker-environment.ts';
 import type { TokenBrokerConfig } from './config.ts';
-import { CookieCredentials, type CookieReader } from './cookie-credentials.ts';
+import { CookieCredentials } from './cookie-credentials.ts';
 import type { CredentialSource } from './credential-source.ts';
 import { FreshCookieReads } from './fresh-cookie-reads.ts';
-import { type GenerationStore } from './generation-store.ts';
 import { RefreshCoordinator } from './refresh-coordinator.ts';
 import { NoRefreshLock, WebRefreshLock } from './refresh-lock.ts';
-import { openTabChannel, refreshedGeneration, type TabAnnouncer, type TabChannel } from './tab-messages.ts';
+import { openTabChannel, refreshedGeneration, type TabChannel } from './tab-messages.ts';
 import { TokenBroker } from './token-broker.ts';
+
+export type { BrokerEnvironment } from './broker-environment.ts';
 
 // registerRoute defaults to GET: the broker takes every method workbox knows.
 const METHODS: readonly HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
-export interface BrokerEnvironment {
-  readonly store: GenerationStore;
-  /** Where cookies are read; where it gives their expiry (the Cookie Store API), requests can refresh ahead of it. */
-  readonly cookies: CookieReader;
-  readonly locks?: LockManager;
-  /** Overrides where outcomes are announced (tests); without a tabChannel, nothing is heard then. */
-  readonly announce?: TabAnnouncer;
-  /** BroadcastChannel 'token-broker': outcomes go out on it, other workers' refreshes come in. */
-  readonly tabChannel?: TabChannel;
-  readonly fetch?: typeof fetch;
-}
-
-/** Builds a broker from a resolved config, synchronously, so that routes exist before the first fetch event. */
-export function createTokenBroker(config: TokenBrokerConfig, env: BrokerEnvironment): TokenBroker {
-  const credentials = createCredentialSource(config, env);
-  const tabChannel = env.tabChannel ?? (env.announce === undefined ? openTabChannel() : undefined);
+/**
+ * Builds a broker from a resolved config, synchronously, so that routes exist before the first
+ * fetch event. What `env` leaves out comes from the worker's global scope, as in the standalone
+ * worker (broker-environment.ts): IndexedDB, Web Locks, and cookies from the Cookie Store API with
+ * the tabs as fallback.
+ */
+export function createTokenBroker(config: TokenBrokerConfig, env: Partial<BrokerEnvironment> = {}): TokenBroker {
+  // The worker's global scope; read only for what `env` leaves out.
+  const resolved = withDefaults(env, self as unknown as BrokerScope);
+  const credentials = createCredentialSource(config, resolved);
+  const tabChannel = resolved.tabChannel ?? (resolved.announce === undefined ? openTabChannel() : undefined);
   const coordinator = new RefreshCoordinator({
     credentials,
-    store: env.store,
-    lock: env.locks ? new WebRefreshLock(env.locks) : new NoRefreshLock(),
-    announce: env.announce ?? tabChannel?.announce ?? (() => undefined),
+    store: resolved.store,
+    lock: resolved.locks ? new WebRefreshLock(resolved.locks) : new NoRefreshLock(),
+    announce: resolved.announce ?? tabChannel?.announce ?? (() => undefined),
     refreshTimeoutMs: config.refreshTimeoutMs,
     cooldownMs: config.cooldownMs,
   });
   followOtherWorkersRefreshes(tabChannel, coordinator);
   return new TokenBroker({
-    config, credentials, coordinator, fetch: env.fetch,
+    config, credentials, coordinator, fetch: resolved.fetch,
     // The page's own refresh call, when it must go out, goes out as this same refresh.
-    refreshThrough: (send) => createCredentialSource(config, { ...env, fetch: send }),
+    refreshThrough: (send) => createCredentialSource(config, { ...resolved, fetch: send }),
   });
 }
 

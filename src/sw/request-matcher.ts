@@ -11,12 +11,7 @@ import type { TokenBrokerConfig } from './config.ts';
 export type RouteKind = 'api' | 'page-refresh';
 
 export function routeOf(request: Request, config: TokenBrokerConfig): RouteKind | undefined {
-  // Navigations and no-cors requests: a 401 there is not the app's fetch to replay, and an
-  // opaque answer cannot be read anyway. keepalive requests may outlive the page: never hold them.
-  if (request.mode === 'navigate' || request.mode === 'no-cors') return undefined;
-  if (request.keepalive) return undefined;
-  if (request.headers.get('accept') === 'text/event-stream') return undefined;
-
+  if (!mayBeBrokered(request)) return undefined;
   const url = new URL(request.url);
   // The refresh URL is never an API request: a 401 there is the answer, not something to refresh for.
   if (isRefreshUrl(url, config)) return request.method === config.refresh.method ? 'page-refresh' : undefined;
@@ -29,4 +24,20 @@ export function isBrokered(request: Request, config: TokenBrokerConfig): boolean
 
 function isRefreshUrl(url: URL, config: TokenBrokerConfig): boolean {
   return url.origin + url.pathname === config.refresh.url;
+}
+
+/**
+ * What no config brokers, decided from the request alone: at wake the worker must call
+ * respondWith (or not) before its config is read, and only requests that pass this may wait.
+ */
+export function mayBeBrokered(request: Request): boolean {
+  // Navigations and no-cors requests: a 401 there is not the app's fetch to replay, and an
+  // opaque answer cannot be read anyway. keepalive requests may outlive the page: never hold them.
+  if (request.mode === 'navigate' || request.mode === 'no-cors') return false;
+  if (request.keepalive) return false;
+  // The app's API calls are fetch() and XHR, whose destination is empty; a script, style, font,
+  // image or worker is a document's resource, never a call to replay (module scripts and fonts
+  // are cors requests, so the mode alone does not exclude them).
+  if (request.destination !== '') return false;
+  return request.headers.get('accept') !== 'text/event-stream';
 }

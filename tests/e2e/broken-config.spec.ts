@@ -1,4 +1,4 @@
-import { adopterPage, expect, logIn, test } from './fixtures.ts';
+import { adopterPage, expect, logIn, openTab, test } from './fixtures.ts';
 
 const BROKEN_CONFIGS = {
   'wrong-types.json': { text: JSON.stringify({ api: '/api/', refresh: { url: '/token/refresh' } }), says: '"api" must be a non-empty array' },
@@ -7,18 +7,16 @@ const BROKEN_CONFIGS = {
 };
 
 test.use({
-  demoFiles: Object.fromEntries(Object.entries(BROKEN_CONFIGS).flatMap(([name, { text }]) => [
+  backendFiles: Object.fromEntries(Object.entries(BROKEN_CONFIGS).flatMap(([name, { text }]) => [
     [name, text],
     [name.replace('.json', '.html'), adopterPage(`/${name}`)],
   ])),
 });
 
 for (const [name, { says }] of Object.entries(BROKEN_CONFIGS)) {
-  test(`a broken config (${name}) stops the install, names what is wrong, and the page works as without the broker`, async ({ context, demo }) => {
-    const consoleLines: string[] = [];
-    context.on('console', (message) => consoleLines.push(message.text()));
-    const tab = await context.newPage();
-    await tab.goto(new URL(name.replace('.json', '.html'), demo.url).href);
+  test(`a broken config (${name}) stops the install, names what is wrong, and the page works as without the broker`, async ({ profile, backend }) => {
+    const { consoleLines } = profile;
+    const tab = await openTab(profile, backend, name.replace('.json', '.html'));
 
     // The failed install removes the registration: no worker, now or later.
     await expect.poll(() => consoleLines.some((line) => line.includes(says)), { timeout: 10_000 }).toBe(true);
@@ -28,8 +26,8 @@ for (const [name, { says }] of Object.entries(BROKEN_CONFIGS)) {
     // The app runs exactly as it would without the broker, 401s included.
     await logIn(tab);
     expect(await tab.evaluate(async () => (await fetch('/api/whoami')).status)).toBe(200);
-    await demo.expireAccessTokens();
+    await backend.expireAccessTokens();
     expect(await tab.evaluate(async () => (await fetch('/api/whoami')).status)).toBe(401);
-    expect((await demo.stats()).refreshRequests).toBe(0);
+    expect((await backend.stats()).refreshRequests).toBe(0);
   });
 }

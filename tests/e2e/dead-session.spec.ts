@@ -3,7 +3,7 @@ import { adopterPage, count, expect, fireBurst, listenToBroker, logIn, openContr
 const REFRESH_TIMEOUT_MS = 1_500;
 
 test.use({
-  demoFiles: {
+  backendFiles: {
     'short-timeout.json': JSON.stringify({
       preset: 'flask-jwt-extended',
       api: ['/api/'],
@@ -14,48 +14,48 @@ test.use({
   },
 });
 
-test('a refused refresh gives every request its original 401 and every tab hears session-expired', async ({ context, demo }) => {
-  const tabs = [await openControlledTab(context, demo, 'short-timeout.html'), await openControlledTab(context, demo, 'short-timeout.html')];
+test('a refused refresh gives every request its original 401 and every tab hears session-expired', async ({ profile, backend }) => {
+  const tabs = [await openControlledTab(profile, backend, 'short-timeout.html'), await openControlledTab(profile, backend, 'short-timeout.html')];
   await logIn(tabs[0]!);
   const heard = await Promise.all(tabs.map((tab) => listenToBroker(tab)));
-  await demo.control({ refreshBehavior: 'refuse-401' });
-  await demo.expireAccessTokens();
-  await demo.resetCounters();
+  await backend.control({ refreshBehavior: 'refuse-401' });
+  await backend.expireAccessTokens();
+  await backend.resetCounters();
 
   const statuses = (await Promise.all(tabs.map((tab) => fireBurst(tab, 10)))).flat();
   const bodies = await tabs[0]!.evaluate(async () => (await fetch('/api/items')).json());
 
   expect(count(statuses, 401)).toBe(20);
   expect(bodies).toEqual({ msg: 'Token has expired' });
-  const stats = await demo.stats();
+  const stats = await backend.stats();
   expect(stats.refreshRequests).toBe(1);
   for (const messages of heard) {
     await expect.poll(messages).toEqual([{ type: 'session-expired' }]);
   }
 });
 
-test('a refresh answered 5xx ends every request with its 401 and tells the tabs refresh-failed', async ({ context, demo }) => {
-  const tab = await openControlledTab(context, demo, 'short-timeout.html');
+test('a refresh answered 5xx ends every request with its 401 and tells the tabs refresh-failed', async ({ profile, backend }) => {
+  const tab = await openControlledTab(profile, backend, 'short-timeout.html');
   await logIn(tab);
   const heard = await listenToBroker(tab);
-  await demo.control({ refreshBehavior: 'error-500' });
-  await demo.expireAccessTokens();
-  await demo.resetCounters();
+  await backend.control({ refreshBehavior: 'error-500' });
+  await backend.expireAccessTokens();
+  await backend.resetCounters();
 
   const statuses = await fireBurst(tab, 10);
 
   expect(count(statuses, 401)).toBe(10);
-  expect((await demo.stats()).refreshRequests).toBe(1);
+  expect((await backend.stats()).refreshRequests).toBe(1);
   await expect.poll(heard).toEqual([{ type: 'refresh-failed', reason: 'status 500' }]);
 });
 
-test('a refresh that never answers ends every request with its 401 within the timeout', async ({ context, demo }) => {
-  const tab = await openControlledTab(context, demo, 'short-timeout.html');
+test('a refresh that never answers ends every request with its 401 within the timeout', async ({ profile, backend }) => {
+  const tab = await openControlledTab(profile, backend, 'short-timeout.html');
   await logIn(tab);
   const heard = await listenToBroker(tab);
-  await demo.control({ refreshBehavior: 'hang' });
-  await demo.expireAccessTokens();
-  await demo.resetCounters();
+  await backend.control({ refreshBehavior: 'hang' });
+  await backend.expireAccessTokens();
+  await backend.resetCounters();
 
   const started = Date.now();
   const statuses = await fireBurst(tab, 10);
@@ -64,7 +64,7 @@ test('a refresh that never answers ends every request with its 401 within the ti
   expect(count(statuses, 401)).toBe(10);
   // Bounded by the refresh timeout, with generous room for a loaded machine.
   expect(elapsedMs).toBeLessThan(REFRESH_TIMEOUT_MS + 5_000);
-  expect((await demo.stats()).refreshRequests).toBe(1);
+  expect((await backend.stats()).refreshRequests).toBe(1);
   await expect.poll(heard).toEqual([{ type: 'refresh-failed', reason: 'timeout' }]);
   console.log(`refresh never answering: 10 requests ended with 401 after ${elapsedMs} ms (timeout ${REFRESH_TIMEOUT_MS} ms)`);
 });

@@ -1,41 +1,78 @@
-// What every browser test starts from: a demo server of its own, a fresh browser profile, and
+// What every browser scenario starts from: the engine of its Playwright project (Chromium or
+// Firefox, see engines/), a fresh browser profile, a backend of its own on a loopback port, and
 // helpers that do in a tab what a naive app does (plain fetch and XHR, no refresh logic).
+// A scenario file written against these runs unchanged in every engine.
 
+import { test as base } from '@playwright/test';
 import { burstInPage, logInInPage } from '../shared/naive-page.ts';
-import { test as base, type BrowserContext, type Page } from '@playwright/test';
-import { DemoServer } from './demo-server.ts';
+import { DemoServer, type DemoServerOptions } from './demo-server.ts';
+import { launchChromium } from './engines/chromium.ts';
+import { DEFAULT_WAIT_MS, type Engine, type EngineName, type Profile, type Tab } from './engines/engine.ts';
+import { launchFirefox } from './engines/firefox.ts';
 
 export { adopterPage } from './demo-server.ts';
-
+export type { Profile, Tab } from './engines/engine.ts';
+export { requires } from './engines/limits.ts';
 export { expect } from '@playwright/test';
 
-/** A test that needs its own config files sets them with `test.use({ demoFiles: {...} })`. */
-export const test = base.extend<{ demo: DemoServer; demoFiles: Record<string, string> | undefined }>({
-  demoFiles: [undefined, { option: true }],
-  demo: async ({ demoFiles }, use) => {
-    const demo = await DemoServer.start({ files: demoFiles });
-    await use(demo);
-    await demo.close();
+interface ScenarioFixtures {
+  /** The test's own backend; its counters are the ground truth of every assertion. */
+  backend: DemoServer;
+  /** Extra files served beside the built ones: `test.use({ backendFiles: {...} })`. */
+  backendFiles: Record<string, string> | undefined;
+  /** Start options of the backend: `test.use({ backendOptions: {...} })`. */
+  backendOptions: Omit<DemoServerOptions, 'files'>;
+  /** A fresh browser profile of the project's engine, closed after the test. */
+  profile: Profile;
+}
+
+interface WorkerFixtures {
+  engineName: EngineName;
+  engine: Engine;
+}
+
+export const test = base.extend<ScenarioFixtures, WorkerFixtures>({
+  engineName: ['chromium', { option: true, scope: 'worker' }],
+  engine: [async ({ engineName }, use) => {
+    const engine = engineName === 'firefox' ? await launchFirefox() : await launchChromium();
+    await use(engine);
+    await engine.close();
+  }, { scope: 'worker' }],
+  backendFiles: [undefined, { option: true }],
+  backendOptions: [{}, { option: true }],
+  backend: async ({ backendFiles, backendOptions }, use) => {
+    const backend = await DemoServer.start({ ...backendOptions, files: backendFiles });
+    await use(backend);
+    await backend.close();
+  },
+  profile: async ({ engine }, use) => {
+    const profile = await engine.newProfile();
+    await use(profile);
+    await profile.close();
   },
 });
 
-/** Opens a tab on the smallest adopter page and waits until the broker controls it. */
-export async function openControlledTab(context: BrowserContext, demo: DemoServer, path = 'minimal.html'): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(new URL(path, demo.url).href);
-  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 15_000 });
-  return page;
+/** Opens a tab on an adopter page (the smallest by default) and waits until the broker controls it. */
+export async function openControlledTab(profile: Profile, backend: DemoServer, path = 'minimal.html'): Promise<Tab> {
+  const tab = await profile.openTab(new URL(path, backend.url).href);
+  await tab.waitForFunction(() => !!navigator.serviceWorker.controller, DEFAULT_WAIT_MS);
+  return tab;
 }
 
-export async function openControlledTabs(context: BrowserContext, demo: DemoServer, count: number): Promise<Page[]> {
-  const tabs: Page[] = [];
-  for (let i = 0; i < count; i += 1) tabs.push(await openControlledTab(context, demo));
+export async function openControlledTabs(profile: Profile, backend: DemoServer, count: number, path = 'minimal.html'): Promise<Tab[]> {
+  const tabs: Tab[] = [];
+  for (let i = 0; i < count; i += 1) tabs.push(await openControlledTab(profile, backend, path));
   return tabs;
 }
 
+/** Opens a tab on `path` without waiting for the broker (an uncontrolled page, a broken config). */
+export function openTab(profile: Profile, backend: DemoServer, path: string): Promise<Tab> {
+  return profile.openTab(new URL(path, backend.url).href);
+}
+
 /** Logs in as the app would: the server sets the JWT and CSRF cookies. */
-export async function logIn(page: Page): Promise<void> {
-  const status = await page.evaluate(logInInPage, 'e2e');
+export async function logIn(tab: Tab): Promise<void> {
+  const status = await tab.evaluate(logInInPage, 'e2e');
   if (status !== 200) throw new Error(`login answered ${status}`);
 }
 
@@ -44,18 +81,49 @@ export async function logIn(page: Page): Promise<void> {
  * and a JSON body, PUTs with XHR; the CSRF header read from document.cookie as a flask front end
  * does. Returns each request's status as the page saw it (0: the request failed or was aborted).
  */
-export function fireBurst(page: Page, count: number): Promise<number[]> {
-  return page.evaluate(burstInPage, count);
+export function fireBurst(tab: Tab, count: number): Promise<number[]> {
+  return tab.evaluate(burstInPage, count);
 }
 
-/** Starts recording what the tab hears on BroadcastChannel 'token-broker'. */
-export async function listenToBroker(page: Page): Promise<() => Promise<unknown[]>> {
-  await page.evaluate(() => {
+/** Starts recording what the tab hears on BroadcastChannel 'token-broker'; call the result to read it. */
+export async function listenToBroker(tab: Tab): Promise<() => Promise<unknown[]>> {
+  await tab.evaluate(() => {
     const heard: unknown[] = [];
     (window as unknown as { brokerMessages: unknown[] }).brokerMessages = heard;
     new BroadcastChannel('token-broker').onmessage = (event) => heard.push(event.data);
   });
-  return () => page.evaluate(() => (window as unknown as { brokerMessages: unknown[] }).brokerMessages);
+  return () => tab.evaluate(() => (window as unknown as { brokerMessages: unknown[] }).brokerMessages);
+}
+
+/**
+ * Counts the broker's questions about cookies that reach this tab (see src/sw/page-cookie-reader.ts):
+ * the broker asks the tabs only when its own cookieStore shows no cookie at all.
+ */
+export async function countCookieQuestions(tab: Tab): Promise<() => Promise<number>> {
+  await tab.evaluate(() => {
+    const counter = { questions: 0 };
+    (window as unknown as { cookieQuestions: typeof counter }).cookieQuestions = counter;
+    navigator.serviceWorker.addEventListener('message', (event: MessageEvent<unknown>) => {
+      const type = (event.data as { type?: unknown } | null)?.type;
+      if (type === 'token-broker:read-cookies') counter.questions += 1;
+    });
+  });
+  return () => tab.evaluate(() => (window as unknown as { cookieQuestions: { questions: number } }).cookieQuestions.questions);
+}
+
+/** Waits until the backend has received `wanted` refresh requests (one a test holds open), or fails. */
+export async function untilRefreshRequests(backend: DemoServer, wanted = 1, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = (await backend.stats()).refreshRequests;
+  while (seen < wanted && Date.now() < deadline) {
+    await sleep(50);
+    seen = (await backend.stats()).refreshRequests;
+  }
+  if (seen < wanted) throw new Error(`the backend saw ${seen} refresh requests within ${timeoutMs} ms, not ${wanted}`);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export function count(values: readonly number[], wanted: number): number {

@@ -1,24 +1,23 @@
-import { count, expect, fireBurst, logIn, openControlledTabs, test } from './fixtures.ts';
-import type { Page } from '@playwright/test';
+import { count, expect, fireBurst, logIn, openControlledTabs, openTab, test } from './fixtures.ts';
 
 const TABS = 5;
 const REQUESTS_PER_TAB = 20;
 
 for (const rotation of [true, false]) {
-  test(`${TABS} tabs x ${REQUESTS_PER_TAB} concurrent requests after expiry cost one refresh, rotation ${rotation ? 'on' : 'off'}`, async ({ context, demo }) => {
-    await demo.control({ rotation, reuseDetection: rotation });
-    const tabs = await openControlledTabs(context, demo, TABS);
+  test(`${TABS} tabs x ${REQUESTS_PER_TAB} concurrent requests after expiry cost one refresh, rotation ${rotation ? 'on' : 'off'}`, async ({ profile, backend }) => {
+    await backend.control({ rotation, reuseDetection: rotation });
+    const tabs = await openControlledTabs(profile, backend, TABS);
     await logIn(tabs[0]!);
-    await demo.expireAccessTokens();
-    await demo.resetCounters();
+    await backend.expireAccessTokens();
+    await backend.resetCounters();
 
     const statuses = (await Promise.all(tabs.map((tab) => fireBurst(tab, REQUESTS_PER_TAB)))).flat();
-    const stats = await demo.stats();
+    const stats = await backend.stats();
 
     const succeeded = count(statuses, 200);
-    console.log(`rotation ${rotation ? 'on' : 'off'}: ${TABS} tabs x ${REQUESTS_PER_TAB} requests after expiry -> ` +
+    console.log(`${profile.engine}, rotation ${rotation ? 'on' : 'off'}: ${TABS} tabs x ${REQUESTS_PER_TAB} requests after expiry -> ` +
       `${stats.refreshRequests} refresh, ${stats.reuseDetected} reuse, ${succeeded}/${statuses.length} succeeded, ` +
-      `${stats.api401} 401s on the wire, 0 seen by the page: ${count(statuses, 401) === 0}`);
+      `${stats.api401} 401s on the wire, ${count(statuses, 401)} seen by the pages`);
     expect(stats.refreshRequests).toBe(1);
     expect(stats.refreshSucceeded).toBe(1);
     expect(stats.reuseDetected).toBe(0);
@@ -29,22 +28,21 @@ for (const rotation of [true, false]) {
   });
 }
 
-test('the same page without the broker: every request after expiry reaches the page as a 401, and nothing refreshes', async ({ browser, demo }) => {
-  const context = await browser.newContext({ serviceWorkers: 'block' });
-  const tabs: Page[] = [];
-  for (let i = 0; i < TABS; i += 1) {
-    const tab = await context.newPage();
-    await tab.goto(new URL('minimal.html', demo.url).href);
-    tabs.push(tab);
-  }
-  await logIn(tabs[0]!);
-  await demo.expireAccessTokens();
-  await demo.resetCounters();
+test('the same page without the broker: every request after expiry reaches the page as a 401, and nothing refreshes', async ({ engine, backend }) => {
+  const profile = await engine.newProfile({ serviceWorkers: false });
+  try {
+    const tabs = [];
+    for (let i = 0; i < TABS; i += 1) tabs.push(await openTab(profile, backend, 'minimal.html'));
+    await logIn(tabs[0]!);
+    await backend.expireAccessTokens();
+    await backend.resetCounters();
 
-  const statuses = (await Promise.all(tabs.map((tab) => fireBurst(tab, REQUESTS_PER_TAB)))).flat();
-  const stats = await demo.stats();
-  console.log(`without the broker: ${count(statuses, 401)}/${statuses.length} requests saw a 401, ${stats.refreshRequests} refreshes`);
-  expect(count(statuses, 401)).toBe(TABS * REQUESTS_PER_TAB);
-  expect(stats.refreshRequests).toBe(0);
-  await context.close();
+    const statuses = (await Promise.all(tabs.map((tab) => fireBurst(tab, REQUESTS_PER_TAB)))).flat();
+    const stats = await backend.stats();
+    console.log(`${profile.engine} without the broker: ${count(statuses, 401)}/${statuses.length} requests saw a 401, ${stats.refreshRequests} refreshes`);
+    expect(count(statuses, 401)).toBe(TABS * REQUESTS_PER_TAB);
+    expect(stats.refreshRequests).toBe(0);
+  } finally {
+    await profile.close();
+  }
 });

@@ -1,9 +1,9 @@
 import { expect, logIn, openControlledTab, test } from './fixtures.ts';
 
-test('an endpoint that answers 401 even with fresh credentials gets its 401 after one replay, and no refresh storm', async ({ context, demo }) => {
-  const tab = await openControlledTab(context, demo);
+test('an endpoint that answers 401 even with fresh credentials gets its 401 after one replay, and no refresh storm', async ({ profile, backend }) => {
+  const tab = await openControlledTab(profile, backend);
   await logIn(tab);
-  await demo.resetCounters();
+  await backend.resetCounters();
 
   const statuses = await tab.evaluate(async () => {
     const seen: number[] = [];
@@ -12,7 +12,7 @@ test('an endpoint that answers 401 even with fresh credentials gets its 401 afte
   });
 
   expect(statuses).toEqual([401, 401, 401, 401, 401]);
-  const stats = await demo.stats();
+  const stats = await backend.stats();
   // The first 401 may be an expiry: one refresh, one replay. The next ones come right after a
   // refresh, with fresh credentials: not an expiry, no refresh, no replay.
   expect(stats.refreshRequests).toBe(1);

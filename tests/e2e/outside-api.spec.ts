@@ -1,9 +1,9 @@
 import { expect, logIn, openControlledTab, test } from './fixtures.ts';
 
-test('requests outside api are untouched: no credential header added, and the page\'s own refresh call is not brokered', async ({ context, demo }) => {
-  const tab = await openControlledTab(context, demo);
+test('requests outside api are untouched: no credential header added, and the page\'s own refresh call is not brokered', async ({ profile, backend }) => {
+  const tab = await openControlledTab(profile, backend);
   await logIn(tab);
-  await demo.resetCounters();
+  await backend.resetCounters();
 
   const echoed = await tab.evaluate(async () => {
     const response = await fetch('/public/echo-headers', { method: 'POST', body: 'hello' });
@@ -18,7 +18,7 @@ test('requests outside api are untouched: no credential header added, and the pa
     return (await fetch('/token/refresh', { method: 'POST', headers: { 'X-CSRF-TOKEN': csrf } })).status;
   });
   expect(ownRefresh).toBe(200);
-  expect((await demo.stats()).refreshRequests).toBe(1);
+  expect((await backend.stats()).refreshRequests).toBe(1);
 
   // A brokered request gets the header from the cookie even when the page forgot it.
   const stamped = await tab.evaluate(async () => (await fetch('/api/echo', { method: 'POST', body: 'x' })).status);

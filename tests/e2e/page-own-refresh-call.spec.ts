@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
-import { count, expect, fireBurst, logIn, openControlledTab, test } from './fixtures.ts';
+import type { DemoServer } from './demo-server.ts';
+import { count, expect, fireBurst, logIn, openControlledTab, test, type Profile, type Tab } from './fixtures.ts';
 
 // The seed's front end keeps its axios refresh-on-401 interceptor (the classic one: every 401
 // refreshes, then retries once; the refresh call itself is marked so it is never retried).
@@ -50,7 +50,7 @@ const TABS = 3;
 const SMALL_REQUESTS = 10;
 
 test.use({
-  demoFiles: {
+  backendFiles: {
     'page-refresh.json': JSON.stringify({
       preset: 'flask-jwt-extended', api: ['/api/'], refresh: { url: '/token/refresh' }, maxReplayBodyBytes: MAX_REPLAY_BODY_BYTES,
     }),
@@ -66,25 +66,25 @@ interface TabResult {
   seen: { refreshCalls: number; refreshStatuses: number[]; refreshBodies: unknown[] };
 }
 
-async function openInterceptorTab(context: Parameters<typeof openControlledTab>[0], demo: Parameters<typeof openControlledTab>[1]): Promise<Page> {
-  const tab = await openControlledTab(context, demo, 'interceptor.html');
+async function openInterceptorTab(profile: Profile, backend: DemoServer): Promise<Tab> {
+  const tab = await openControlledTab(profile, backend, 'interceptor.html');
   await tab.waitForFunction(() => (window as unknown as { interceptorReady?: boolean }).interceptorReady === true);
   return tab;
 }
 
-test('the page\'s own axios refresh interceptor beside the broker: 3 tabs x (an upload over the replay bound + 10 requests) after expiry cost one refresh at the server, and everything succeeds', async ({ context, demo }) => {
-  await demo.control({ rotation: true, reuseDetection: true });
-  const tabs: Page[] = [];
-  for (let i = 0; i < TABS; i += 1) tabs.push(await openInterceptorTab(context, demo));
+test('the page\'s own axios refresh interceptor beside the broker: 3 tabs x (an upload over the replay bound + 10 requests) after expiry cost one refresh at the server, and everything succeeds', async ({ profile, backend }) => {
+  await backend.control({ rotation: true, reuseDetection: true });
+  const tabs: Tab[] = [];
+  for (let i = 0; i < TABS; i += 1) tabs.push(await openInterceptorTab(profile, backend));
   await logIn(tabs[0]!);
-  await demo.expireAccessTokens();
-  await demo.resetCounters();
+  await backend.expireAccessTokens();
+  await backend.resetCounters();
 
   const results = await Promise.all(tabs.map((tab) => tab.evaluate(
     ([bytes, small]) => (window as unknown as { uploadAndBurst: (b: number, s: number) => Promise<TabResult> }).uploadAndBurst(bytes, small),
     [UPLOAD_BYTES, SMALL_REQUESTS] as const,
   )));
-  const stats = await demo.stats();
+  const stats = await backend.stats();
 
   const uploads = results.map((r) => r.upload);
   const small = results.flatMap((r) => r.small);
@@ -106,12 +106,12 @@ test('the page\'s own axios refresh interceptor beside the broker: 3 tabs x (an 
   expect(stats.sessionsRevoked).toBe(0);
 });
 
-test('with no broker refresh in flight or recent, the page\'s own refresh call is the one refresh: the page gets the server\'s own answer, and requests made meanwhile wait for it', async ({ context, demo }) => {
-  await demo.control({ rotation: true, reuseDetection: true, refreshDelayMs: 1_500 });
-  const tab = await openInterceptorTab(context, demo);
+test('with no broker refresh in flight or recent, the page\'s own refresh call is the one refresh: the page gets the server\'s own answer, and requests made meanwhile wait for it', async ({ profile, backend }) => {
+  await backend.control({ rotation: true, reuseDetection: true, refreshDelayMs: 1_500 });
+  const tab = await openInterceptorTab(profile, backend);
   await logIn(tab);
-  await demo.expireAccessTokens();
-  await demo.resetCounters();
+  await backend.expireAccessTokens();
+  await backend.resetCounters();
 
   // Only an upload over the bound: its 401 reaches the page before the broker has any reason to refresh.
   const uploading = tab.evaluate(
@@ -119,10 +119,10 @@ test('with no broker refresh in flight or recent, the page\'s own refresh call i
     [UPLOAD_BYTES] as const,
   );
   // The interceptor's refresh call is at the server (held there 1.5 s): requests now must not go beside it.
-  await expect.poll(async () => (await demo.stats()).refreshRequests, { timeout: 30_000 }).toBe(1);
+  await expect.poll(async () => (await backend.stats()).refreshRequests, { timeout: 30_000 }).toBe(1);
   const meanwhile = await fireBurst(tab, 10);
   const result = await uploading;
-  const stats = await demo.stats();
+  const stats = await backend.stats();
   console.log(`page's refresh call as the refresh: answered ${JSON.stringify(result.seen.refreshBodies)}, upload ${result.upload.status}, ` +
     `meanwhile ${count(meanwhile, 200)}/10; server: ${stats.refreshRequests} refresh, ${stats.api401} 401s, ${stats.reuseDetected} reuse`);
   expect(result.upload).toEqual({ status: 200, length: UPLOAD_BYTES });

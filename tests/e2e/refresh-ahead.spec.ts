@@ -1,13 +1,13 @@
-import { count, expect, fireBurst, logIn, openControlledTab, test } from './fixtures.ts';
+import { count, expect, fireBurst, logIn, openControlledTab, test, sleep } from './fixtures.ts';
 
 const ACCESS_TTL_SECONDS = 4;
 
-test('where the access cookie carries its expiry, the broker refreshes just before it and no request meets a 401', async ({ context, demo }) => {
+test('where the access cookie carries its expiry, the broker refreshes just before it and no request meets a 401', async ({ profile, backend }) => {
   // flask-jwt-extended with JWT_SESSION_COOKIE = False: cookies get the tokens' lifetimes.
-  await demo.control({ sessionCookies: false, accessTtlSeconds: ACCESS_TTL_SECONDS });
-  const tab = await openControlledTab(context, demo);
+  await backend.control({ sessionCookies: false, accessTtlSeconds: ACCESS_TTL_SECONDS });
+  const tab = await openControlledTab(profile, backend);
   await logIn(tab);
-  await demo.resetCounters();
+  await backend.resetCounters();
 
   const statuses: number[] = [];
   // Three expiries, each met by a burst sent within the last 2 s (the default refreshAheadMs).
@@ -17,11 +17,11 @@ test('where the access cookie carries its expiry, the broker refreshes just befo
       return (await store.get('csrf_access_token'))?.expires ?? 0;
     });
     expect(expiresAtMs).toBeGreaterThan(0);
-    await tab.waitForTimeout(Math.max(0, expiresAtMs - Date.now() - 1_000));
+    await sleep(Math.max(0, expiresAtMs - Date.now() - 1_000));
     statuses.push(...await fireBurst(tab, 10));
   }
 
-  const stats = await demo.stats();
+  const stats = await backend.stats();
   console.log(`refresh ahead: 3 expiries, ${stats.refreshRequests} refreshes, ${stats.api401} 401s on the wire, ` +
     `${count(statuses, 200)}/${statuses.length} succeeded`);
   expect(count(statuses, 200)).toBe(30);

@@ -5,16 +5,16 @@ import { adopterPage, expect, logIn, openControlledTab, test } from './fixtures.
 // (requests sent while a refresh is in flight are held, not replayed). A 1 ms cooldown lets the
 // 401s that follow one another so closely count as expiries.
 test.use({
-  demoFiles: {
+  backendFiles: {
     'bodies.json': JSON.stringify({ preset: 'flask-jwt-extended', api: ['/api/'], refresh: { url: '/token/refresh' }, cooldownMs: 1 }),
     'bodies.html': adopterPage('/bodies.json'),
   },
 });
 
-test('replays bodies of every kind byte for byte, with their method and content type', async ({ context, demo }) => {
-  const tab = await openControlledTab(context, demo, 'bodies.html');
+test('replays bodies of every kind byte for byte, with their method and content type', async ({ profile, backend }) => {
+  const tab = await openControlledTab(profile, backend, 'bodies.html');
   await logIn(tab);
-  await demo.resetCounters();
+  await backend.resetCounters();
 
   const results = await tab.evaluate(sendEveryBodyKindInPage);
 
@@ -32,7 +32,7 @@ test('replays bodies of every kind byte for byte, with their method and content 
       expect(echo.sha256, kind).toBe(expected);
     }
   }
-  const stats = await demo.stats();
+  const stats = await backend.stats();
   // Each of the six went out first with the expired token (a 401), then was replayed once.
   expect(stats.api401).toBe(6);
   expect(stats.apiSucceeded).toBe(6);

@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from '@playwright/test';
 import type { DemoServer } from './demo-server.ts';
-import { adopterPage, count, expect, fireBurst, logIn, openControlledTab, test } from './fixtures.ts';
+import { adopterPage, count, expect, fireBurst, logIn, openControlledTab, sleep, test, type Profile, type Tab } from './fixtures.ts';
 
 // Two registrations of the broker on one origin: scope "/" and scope "/app/", each controlling
 // its own tab. They share the cookie jar, the persisted generation and the lock, but not memory.
@@ -11,10 +10,10 @@ import { adopterPage, count, expect, fireBurst, logIn, openControlledTab, test }
 const CONFIG = JSON.stringify({ preset: 'flask-jwt-extended', api: ['/api/'], refresh: { url: '/token/refresh' }, cooldownMs: 300 });
 const PAST_COOLDOWN_MS = 1_000;
 
-test.use({ demoFiles: { 'token-broker.json': CONFIG } });
+test.use({ backendFiles: { 'token-broker.json': CONFIG } });
 
 /** Whether the tab is controlled by the worker of its own registration (the longest matching scope). */
-function controlledByOwnRegistration(tab: Page): Promise<string | undefined> {
+function controlledByOwnRegistration(tab: Tab): Promise<string | undefined> {
   return tab.evaluate(async () => {
     const registration = await navigator.serviceWorker.getRegistration();
     const controller = navigator.serviceWorker.controller;
@@ -27,9 +26,9 @@ function controlledByOwnRegistration(tab: Page): Promise<string | undefined> {
  * is made and activated first (from `rootTab`, with the URL the register script would use), so the
  * tab's navigation finds it: no claim from one worker racing another's for the same tab.
  */
-async function openAppScopedTab(context: BrowserContext, demo: DemoServer, rootTab: Page): Promise<Page> {
-  mkdirSync(join(demo.staticDir, 'app'), { recursive: true });
-  writeFileSync(join(demo.staticDir, 'app', 'scoped.html'), adopterPage('/token-broker.json', ' data-scope="/app/"'));
+async function openAppScopedTab(profile: Profile, backend: DemoServer, rootTab: Tab): Promise<Tab> {
+  mkdirSync(join(backend.staticDir, 'app'), { recursive: true });
+  writeFileSync(join(backend.staticDir, 'app', 'scoped.html'), adopterPage('/token-broker.json', ' data-scope="/app/"'));
   await rootTab.evaluate(async () => {
     const workerUrl = new URL('/token-broker-sw.js', location.href);
     workerUrl.searchParams.set('config', '/token-broker.json');
@@ -39,16 +38,13 @@ async function openAppScopedTab(context: BrowserContext, demo: DemoServer, rootT
       await new Promise<void>((resolve) => worker.addEventListener('statechange', () => { if (worker.state === 'activated') resolve(); }));
     }
   });
-  const tab = await context.newPage();
-  await tab.goto(new URL('app/scoped.html', demo.url).href);
-  await tab.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 15_000 });
-  return tab;
+  return openControlledTab(profile, backend, 'app/scoped.html');
 }
 
-test('two registrations (scopes / and /app/): the worker that did not make the last refresh still refreshes at the next expiry, and no request of its tab sees a 401', async ({ context, demo }) => {
-  await demo.control({ rotation: true, reuseDetection: true });
-  const rootTab = await openControlledTab(context, demo);
-  const appTab = await openAppScopedTab(context, demo, rootTab);
+test('two registrations (scopes / and /app/): the worker that did not make the last refresh still refreshes at the next expiry, and no request of its tab sees a 401', async ({ profile, backend }) => {
+  await backend.control({ rotation: true, reuseDetection: true });
+  const rootTab = await openControlledTab(profile, backend);
+  const appTab = await openAppScopedTab(profile, backend, rootTab);
   expect(await controlledByOwnRegistration(rootTab)).toBe('/');
   expect(await controlledByOwnRegistration(appTab)).toBe('/app/');
   await logIn(rootTab);
@@ -56,22 +52,22 @@ test('two registrations (scopes / and /app/): the worker that did not make the l
   expect([...await fireBurst(rootTab, 2), ...await fireBurst(appTab, 2)]).toEqual([200, 200, 200, 200]);
 
   // Expiry 1: the root worker refreshes.
-  await demo.expireAccessTokens();
-  await demo.resetCounters();
+  await backend.expireAccessTokens();
+  await backend.resetCounters();
   const rootFirst = await fireBurst(rootTab, 10);
-  const afterFirst = await demo.stats();
+  const afterFirst = await backend.stats();
 
   // Expiry 2, in the /app/ tab: its worker did not make the last refresh.
-  await new Promise((resolve) => setTimeout(resolve, PAST_COOLDOWN_MS));
-  await demo.expireAccessTokens();
+  await sleep(PAST_COOLDOWN_MS);
+  await backend.expireAccessTokens();
   const appSecond = await fireBurst(appTab, 10);
-  const afterSecond = await demo.stats();
+  const afterSecond = await backend.stats();
 
   // Expiry 3, back in the root tab: now the root worker did not make the last refresh.
-  await new Promise((resolve) => setTimeout(resolve, PAST_COOLDOWN_MS));
-  await demo.expireAccessTokens();
+  await sleep(PAST_COOLDOWN_MS);
+  await backend.expireAccessTokens();
   const rootThird = await fireBurst(rootTab, 10);
-  const afterThird = await demo.stats();
+  const afterThird = await backend.stats();
   // Each burst went through its own tab's worker: two workers took part.
   expect(await controlledByOwnRegistration(rootTab)).toBe('/');
   expect(await controlledByOwnRegistration(appTab)).toBe('/app/');

@@ -1,32 +1,31 @@
-import type { BrowserContext, Page } from '@playwright/test';
-import { count, expect, fireBurst, listenToBroker, logIn, openControlledTab, test } from './fixtures.ts';
+import { count, expect, fireBurst, listenToBroker, logIn, openControlledTab, test, requires } from './fixtures.ts';
 import type { DemoServer } from './demo-server.ts';
+import type { Profile, Tab } from './fixtures.ts';
 
 /** Expires the session's access token, starts a burst, and stops the worker while the server holds the refresh. */
-async function stopWorkerMidRefresh(context: BrowserContext, demo: DemoServer, tab: Page): Promise<number[]> {
-  await demo.control({ refreshDelayMs: 1_500 });
-  await demo.expireAccessTokens();
-  await demo.resetCounters();
+async function stopWorkerMidRefresh(profile: Profile, backend: DemoServer, tab: Tab): Promise<number[]> {
+  await backend.control({ refreshDelayMs: 1_500 });
+  await backend.expireAccessTokens();
+  await backend.resetCounters();
   const during = fireBurst(tab, 6);
-  await expect.poll(async () => (await demo.stats()).refreshRequests).toBe(1);
+  await expect.poll(async () => (await backend.stats()).refreshRequests).toBe(1);
   // Stop the worker as the browser would, while the refresh is in flight and the lock is held.
-  const cdp = await context.newCDPSession(tab);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
+  await profile.devtools!.stopServiceWorkers(tab);
   const statuses = await during;
-  await demo.control({ refreshDelayMs: 0 });
+  await backend.control({ refreshDelayMs: 0 });
   return statuses;
 }
 
-test('a worker stopped in the middle of a refresh leaves no stuck lock: the next requests succeed with one more refresh', async ({ context, demo }) => {
-  const tab = await openControlledTab(context, demo);
+test('a worker stopped in the middle of a refresh leaves no stuck lock: the next requests succeed with one more refresh', async ({ profile, backend }) => {
+  requires(profile, 'stopServiceWorkers');
+  const tab = await openControlledTab(profile, backend);
   await logIn(tab);
-  await demo.control({ rotation: false, reuseDetection: false });
+  await backend.control({ rotation: false, reuseDetection: false });
 
-  const during = await stopWorkerMidRefresh(context, demo, tab);
+  const during = await stopWorkerMidRefresh(profile, backend, tab);
   const after = await fireBurst(tab, 10);
 
-  const stats = await demo.stats();
+  const stats = await backend.stats();
   console.log(`worker stopped mid-refresh, rotation off: the 6 in flight ended ${JSON.stringify(during)}; ` +
     `after: ${count(after, 200)}/10 succeeded, ${stats.refreshRequests} refreshes in all`);
   // The requests the dead worker held end (with their 401, from the network), none hangs.
@@ -40,15 +39,16 @@ test('a worker stopped in the middle of a refresh leaves no stuck lock: the next
 // does not finish it, measured here, not even with keepalive), and the server had already spent the old
 // token: the next refresh is a reuse and a careful server ends the session. No client can avoid
 // that; what the broker guarantees is that the lock is free, nothing hangs, and the tabs are told.
-test('a worker stopped mid-refresh under rotation: the lock is free, nothing hangs, and the tabs hear the session end', async ({ context, demo }) => {
-  const tab = await openControlledTab(context, demo);
+test('a worker stopped mid-refresh under rotation: the lock is free, nothing hangs, and the tabs hear the session end', async ({ profile, backend }) => {
+  requires(profile, 'stopServiceWorkers');
+  const tab = await openControlledTab(profile, backend);
   await logIn(tab);
 
   const heard = await listenToBroker(tab);
-  const during = await stopWorkerMidRefresh(context, demo, tab);
+  const during = await stopWorkerMidRefresh(profile, backend, tab);
   const after = await fireBurst(tab, 10);
 
-  const stats = await demo.stats();
+  const stats = await backend.stats();
   console.log(`worker stopped mid-refresh, rotation on: the 6 in flight ended ${JSON.stringify(during)}; after: ${count(after, 401)}/10 ended 401, ` +
     `${stats.refreshRequests} refreshes, ${stats.reuseDetected} reuse detected by the server`);
   expect(count(during, 401)).toBe(6);

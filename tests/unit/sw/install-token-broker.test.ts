@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../../../src/sw/config.ts';
 import type { CookieReader } from '../../../src/sw/cookie-credentials.ts';
 import { MemoryGenerationStore } from '../../../src/sw/generation-store.ts';
+import { READ_COOKIES_MESSAGE } from '../../../src/sw/page-protocol.ts';
 
 // workbox-routing, which install-token-broker.ts imports, reads the worker's `self` when loaded.
 (globalThis as { self?: unknown }).self ??= globalThis;
@@ -37,5 +38,44 @@ describe('createTokenBroker', () => {
     expect(stamped).toEqual(Array.from({ length: 10 }, () => 'csrf-1'));
     // One read for the first request, one shared by the nine that asked while it was in flight.
     expect(reads).toBe(2);
+  });
+
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  /** A worker's global scope without the Cookie Store API (Safari, older Firefox) and one tab whose register script answers. */
+  function workerWithoutCookieStore(jar: Record<string, string>) {
+    const questions: unknown[] = [];
+    const tab = {
+      postMessage(message: unknown, transfer: Transferable[]) {
+        questions.push(message);
+        const names = (message as { names: string[] }).names;
+        (transfer[0] as MessagePort).postMessage({ values: Object.fromEntries(names.map((name) => [name, jar[name] ?? null])) });
+      },
+    };
+    return { questions, scope: { clients: { matchAll: async () => [tab] }, navigator: {}, location: { origin: ORIGIN } } };
+  }
+
+  it('reads cookies through the tabs by default where the worker has no cookieStore, as the standalone worker does', async () => {
+    const { questions, scope } = workerWithoutCookieStore({ csrf_access_token: 'from-the-tab' });
+    vi.stubGlobal('self', scope);
+    const sent: Request[] = [];
+    const config = resolveConfig({ preset: 'flask-jwt-extended', api: ['/api/'], refresh: { url: '/token/refresh' } }, ORIGIN);
+    const options = {
+      store: new MemoryGenerationStore(),
+      announce: () => undefined,
+      fetch: (async (input: RequestInfo | URL) => {
+        sent.push(input as Request);
+        return new Response('ok');
+      }) as typeof fetch,
+    };
+    // The README's example passed `self.cookieStore`, which is undefined here: it must mean "the default".
+    for (const broker of [createTokenBroker(config, options), createTokenBroker(config, { ...options, cookies: (scope as { cookieStore?: CookieReader }).cookieStore })]) {
+      const response = await broker.handle(new Request(`${ORIGIN}/api/echo`, { method: 'POST', body: '{}' }));
+      expect(response.status).toBe(200);
+    }
+    expect(sent.map((request) => request.headers.get('X-CSRF-TOKEN'))).toEqual(['from-the-tab', 'from-the-tab']);
+    expect(questions).toContainEqual({ type: READ_COOKIES_MESSAGE, names: ['csrf_access_token'] });
   });
 });
