@@ -5,10 +5,11 @@
 
 import { test as base } from '@playwright/test';
 import { burstInPage, logInInPage } from '../shared/naive-page.ts';
-import { DemoServer, type DemoServerOptions } from './demo-server.ts';
+import { startBackend } from './backends.ts';
 import { launchChromium } from './engines/chromium.ts';
 import { DEFAULT_WAIT_MS, type Engine, type EngineName, type Profile, type Tab } from './engines/engine.ts';
 import { launchFirefox } from './engines/firefox.ts';
+import type { BackendKind, TestBackend, TestBackendOptions } from './test-backend.ts';
 
 export { adopterPage } from './demo-server.ts';
 export type { Profile, Tab } from './engines/engine.ts';
@@ -16,12 +17,14 @@ export { requires } from './engines/limits.ts';
 export { expect } from '@playwright/test';
 
 interface ScenarioFixtures {
+  /** Which backend: the demo server (default) or the real flask-jwt-extended app, `test.use({ backendKind: 'flask' })`. */
+  backendKind: BackendKind;
   /** The test's own backend; its counters are the ground truth of every assertion. */
-  backend: DemoServer;
+  backend: TestBackend;
   /** Extra files served beside the built ones: `test.use({ backendFiles: {...} })`. */
   backendFiles: Record<string, string> | undefined;
   /** Start options of the backend: `test.use({ backendOptions: {...} })`. */
-  backendOptions: Omit<DemoServerOptions, 'files'>;
+  backendOptions: Omit<TestBackendOptions, 'files'>;
   /** A fresh browser profile of the project's engine, closed after the test. */
   profile: Profile;
 }
@@ -38,12 +41,16 @@ export const test = base.extend<ScenarioFixtures, WorkerFixtures>({
     await use(engine);
     await engine.close();
   }, { scope: 'worker' }],
+  backendKind: ['demo', { option: true }],
   backendFiles: [undefined, { option: true }],
   backendOptions: [{}, { option: true }],
-  backend: async ({ backendFiles, backendOptions }, use) => {
-    const backend = await DemoServer.start({ ...backendOptions, files: backendFiles });
-    await use(backend);
-    await backend.close();
+  backend: async ({ backendKind, backendFiles, backendOptions }, use) => {
+    const backend = await startBackend(backendKind, { ...backendOptions, files: backendFiles });
+    try {
+      await use(backend);
+    } finally {
+      await backend.close();
+    }
   },
   profile: async ({ engine }, use) => {
     const profile = await engine.newProfile();
@@ -53,20 +60,20 @@ export const test = base.extend<ScenarioFixtures, WorkerFixtures>({
 });
 
 /** Opens a tab on an adopter page (the smallest by default) and waits until the broker controls it. */
-export async function openControlledTab(profile: Profile, backend: DemoServer, path = 'minimal.html'): Promise<Tab> {
+export async function openControlledTab(profile: Profile, backend: TestBackend, path = 'minimal.html'): Promise<Tab> {
   const tab = await profile.openTab(new URL(path, backend.url).href);
   await tab.waitForFunction(() => !!navigator.serviceWorker.controller, DEFAULT_WAIT_MS);
   return tab;
 }
 
-export async function openControlledTabs(profile: Profile, backend: DemoServer, count: number, path = 'minimal.html'): Promise<Tab[]> {
+export async function openControlledTabs(profile: Profile, backend: TestBackend, count: number, path = 'minimal.html'): Promise<Tab[]> {
   const tabs: Tab[] = [];
   for (let i = 0; i < count; i += 1) tabs.push(await openControlledTab(profile, backend, path));
   return tabs;
 }
 
 /** Opens a tab on `path` without waiting for the broker (an uncontrolled page, a broken config). */
-export function openTab(profile: Profile, backend: DemoServer, path: string): Promise<Tab> {
+export function openTab(profile: Profile, backend: TestBackend, path: string): Promise<Tab> {
   return profile.openTab(new URL(path, backend.url).href);
 }
 
@@ -112,7 +119,7 @@ export async function countCookieQuestions(tab: Tab): Promise<() => Promise<numb
 }
 
 /** Waits until the backend has received `wanted` refresh requests (one a test holds open), or fails. */
-export async function untilRefreshRequests(backend: DemoServer, wanted = 1, timeoutMs = 5_000): Promise<void> {
+export async function untilRefreshRequests(backend: TestBackend, wanted = 1, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let seen = (await backend.stats()).refreshRequests;
   while (seen < wanted && Date.now() < deadline) {

@@ -3,8 +3,8 @@ import { count, expect, fireBurst, logIn, openControlledTab, test, sleep } from 
 const ACCESS_TTL_SECONDS = 4;
 
 test('where the access cookie carries its expiry, the broker refreshes just before it and no request meets a 401', async ({ profile, backend }) => {
-  // flask-jwt-extended with JWT_SESSION_COOKIE = False: cookies get the tokens' lifetimes.
-  await backend.control({ sessionCookies: false, accessTtlSeconds: ACCESS_TTL_SECONDS });
+  // A flask app that passes max_age to set_access_cookies: the cookies expire with their tokens.
+  await backend.control({ cookieMaxAge: 'token-lifetime', accessTtlSeconds: ACCESS_TTL_SECONDS });
   const tab = await openControlledTab(profile, backend);
   await logIn(tab);
   await backend.resetCounters();

@@ -1,9 +1,9 @@
 import { count, expect, fireBurst, listenToBroker, logIn, openControlledTab, test, requires } from './fixtures.ts';
-import type { DemoServer } from './demo-server.ts';
+import type { TestBackend } from './test-backend.ts';
 import type { Profile, Tab } from './fixtures.ts';
 
 /** Expires the session's access token, starts a burst, and stops the worker while the server holds the refresh. */
-async function stopWorkerMidRefresh(profile: Profile, backend: DemoServer, tab: Tab): Promise<number[]> {
+async function stopWorkerMidRefresh(profile: Profile, backend: TestBackend, tab: Tab): Promise<number[]> {
   await backend.control({ refreshDelayMs: 1_500 });
   await backend.expireAccessTokens();
   await backend.resetCounters();
