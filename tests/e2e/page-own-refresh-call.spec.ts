@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { DemoServer } from './demo-server.ts';
+import type { TestBackend } from './test-backend.ts';
 import { count, expect, fireBurst, logIn, openControlledTab, test, type Profile, type Tab } from './fixtures.ts';
 
 // The seed's front end keeps its axios refresh-on-401 interceptor (the classic one: every 401
@@ -70,7 +70,7 @@ interface TabResult {
   seen: { refreshCalls: number; refreshStatuses: number[]; refreshBodies: unknown[] };
 }
 
-async function openInterceptorTab(profile: Profile, backend: DemoServer): Promise<Tab> {
+async function openInterceptorTab(profile: Profile, backend: TestBackend): Promise<Tab> {
   const tab = await openControlledTab(profile, backend, 'interceptor.html');
   await tab.waitForFunction(() => (window as unknown as { interceptorReady?: boolean }).interceptorReady === true);
   return tab;

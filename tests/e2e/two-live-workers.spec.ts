@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DemoServer } from './demo-server.ts';
+import type { TestBackend } from './test-backend.ts';
 import { adopterPage, count, expect, fireBurst, logIn, openControlledTab, sleep, test, type Profile, type Tab } from './fixtures.ts';
 
 // Two registrations of the broker on one origin: scope "/" and scope "/app/", each controlling
@@ -30,7 +30,7 @@ function controlledByOwnRegistration(tab: Tab): Promise<string | undefined> {
  * is made and activated first (from `rootTab`, with the URL the register script would use), so the
  * tab's navigation finds it: no claim from one worker racing another's for the same tab.
  */
-async function openAppScopedTab(profile: Profile, backend: DemoServer, rootTab: Tab): Promise<Tab> {
+async function openAppScopedTab(profile: Profile, backend: TestBackend, rootTab: Tab): Promise<Tab> {
   mkdirSync(join(backend.staticDir, 'app'), { recursive: true });
   writeFileSync(join(backend.staticDir, 'app', 'scoped.html'), adopterPage('/token-broker.json', ' data-scope="/app/"'));
   await rootTab.evaluate(async () => {
