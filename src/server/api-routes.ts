@@ -10,6 +10,7 @@ const MAX_ITEMS = 100;
 const DEFAULT_ITEMS = 5;
 const DEFAULT_SLOW_MS = 300;
 const MAX_SLOW_MS = 10_000;
+const MAX_ECHOED_HEADERS = 20;
 
 export function registerApiRoutes(api: Hono<DemoEnv>, state: DemoState): void {
   // Counted around everything else so that guard answers count too.
@@ -64,7 +65,10 @@ export function registerApiRoutes(api: Hono<DemoEnv>, state: DemoState): void {
   });
 
   // The raw body's bytes, hashed: lets a test prove that a replayed request carried the same body.
+  // With ?headers=a,b it also echoes those request headers: what reached the server, the page's
+  // own headers and the broker's, on a first send and on a replay alike.
   api.all('/api/echo', async (c) => {
+    const echoedHeaders = c.req.query('headers');
     const body = new Uint8Array(await c.req.arrayBuffer()) as Uint8Array<ArrayBuffer>;
     const contentType = c.req.header('content-type') ?? null;
     return c.json({
@@ -72,6 +76,7 @@ export function registerApiRoutes(api: Hono<DemoEnv>, state: DemoState): void {
       contentType,
       length: body.byteLength,
       sha256: sha256Hex(body),
+      ...(echoedHeaders === undefined ? {} : { headers: requestHeaders(c.req.raw.headers, echoedHeaders) }),
       // A multipart boundary differs from one FormData serialization to the next: compare parts.
       ...(contentType?.startsWith('multipart/form-data') ? { parts: await describeParts(body, contentType) } : {}),
     });
@@ -90,6 +95,13 @@ function clampInteger(raw: string | undefined, fallback: number, min: number, ma
   const parsed = raw === undefined ? Number.NaN : Number.parseInt(raw, 10);
   if (Number.isNaN(parsed)) return fallback;
   return Math.min(max, Math.max(min, parsed));
+}
+
+/** The named request headers (comma-separated), null where absent. Never the Cookie header: its
+ * HttpOnly values (the JWTs) must not become readable by the page through an echo. */
+function requestHeaders(headers: Headers, names: string): Record<string, string | null> {
+  const wanted = names.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '' && name !== 'cookie');
+  return Object.fromEntries(wanted.slice(0, MAX_ECHOED_HEADERS).map((name) => [name, headers.get(name)]));
 }
 
 function sha256Hex(bytes: Uint8Array): string {

@@ -55,6 +55,19 @@ describe('the protected API answers as flask-jwt-extended does', () => {
     ]);
   });
 
+  it('echoes the request headers named in ?headers=, null where absent, and never the Cookie header', async () => {
+    const client = makeClient();
+    await client.login();
+    const response = await client.request('/api/echo?headers=X-Request-Id,x-absent,cookie', {
+      method: 'POST',
+      body: 'x',
+      headers: { 'X-CSRF-TOKEN': client.csrf('access'), 'X-Request-Id': 'page-7' },
+    });
+    const [status, body] = await answer(response);
+    expect(status).toBe(200);
+    expect((body as { headers: unknown }).headers).toEqual({ 'x-request-id': 'page-7', 'x-absent': null });
+  });
+
   it('answers 422 to a token with a bad signature', async () => {
     const client = makeClient();
     await client.login();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/sw/config.ts';
 import { MemoryGenerationStore } from '../../../src/sw/generation-store.ts';
 import { RefreshCoordinator } from '../../../src/sw/refresh-coordinator.ts';
+import { refreshedGeneration } from '../../../src/sw/tab-messages.ts';
 import { NoRefreshLock } from '../../../src/sw/refresh-lock.ts';
 import { delay, FakeBackend, FakeLocks, FakeTabBus, ORIGIN } from './fake-origin.ts';
 
@@ -99,5 +100,15 @@ describe('RefreshCoordinator.learnOf', () => {
     expect(coordinator.generation).toBe(2);
     await coordinator.learnOf(1);
     expect(coordinator.generation).toBe(2);
+  });
+});
+
+describe('refreshedGeneration', () => {
+  it("reads only a 'refreshed' message with a positive whole generation", () => {
+    expect(refreshedGeneration({ type: 'refreshed', generation: 4 })).toBe(4);
+    for (const message of [null, 'refreshed', { type: 'refreshed' }, { type: 'refreshed', generation: '4' }, { type: 'refreshed', generation: 1.5 },
+      { type: 'refreshed', generation: 0 }, { type: 'session-expired' }, { type: 'refresh-failed', reason: 'x', generation: 3 }]) {
+      expect(refreshedGeneration(message)).toBeUndefined();
+    }
   });
 });
