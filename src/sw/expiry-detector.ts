@@ -17,7 +17,8 @@ export async function isExpiredAnswer(response: Response, rule: TokenBrokerConfi
   return typeof value === 'string' && rule.jsonField.values.includes(value);
 }
 
-async function readJsonField(response: Response, name: string): Promise<unknown> {
+/** The top-level `name` of a JSON answer, read from a clone; undefined for anything else. */
+export async function readJsonField(response: Response, name: string): Promise<unknown> {
   const declaredLength = Number(response.headers.get('content-length') ?? '0');
   if (declaredLength > MAX_INSPECTED_BODY_BYTES) return undefined;
   try {

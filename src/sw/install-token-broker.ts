@@ -48,7 +48,7 @@ export function createTokenBroker(config: TokenBrokerConfig, env: Partial<Broker
 /** Routes the broker's requests, every method, through `router`. */
 export function installTokenBroker(router: Router, broker: TokenBroker): void {
   for (const method of METHODS) {
-    router.registerRoute(new Route(({ request }) => broker.matches(request), ({ request, event }) => broker.handle(request, clientIdOf(event)), method));
+    router.registerRoute(new Route(({ request }) => broker.matches(request), ({ request, event }) => broker.handle(request, { clientId: clientIdOf(event) }), method));
   }
 }
 
@@ -60,12 +60,12 @@ function followOtherWorkersRefreshes(channel: TabChannel | undefined, coordinato
   });
 }
 
-function createCredentialSource(config: TokenBrokerConfig, env: BrokerEnvironment): CredentialSource {
-  return new CookieCredentials(config, new FreshCookieReads(env.cookies), env.fetch);
+/** The tab a fetch event comes from (FetchEvent.clientId; empty or absent when unknown). */
+function clientIdOf(event: unknown): string | undefined {
+  const clientId = (event as { clientId?: unknown } | undefined)?.clientId;
+  return typeof clientId === 'string' && clientId !== '' ? clientId : undefined;
 }
 
-/** The tab a fetch event comes from ('' where there is none). */
-function clientIdOf(event: object): string {
-  const { clientId } = event as { clientId?: unknown };
-  return typeof clientId === 'string' ? clientId : '';
+function createCredentialSource(config: TokenBrokerConfig, env: BrokerEnvironment): CredentialSource {
+  return new CookieCredentials(config, new FreshCookieReads(env.cookies), env.fetch);
 }

@@ -4,7 +4,7 @@
 
 import { untilAborted } from './abortable.ts';
 import type { TokenBrokerConfig } from './config.ts';
-import type { CredentialSource } from './credential-source.ts';
+import type { ClientContext, CredentialSource } from './credential-source.ts';
 import type { RefreshCoordinator } from './refresh-coordinator.ts';
 import { isExpiredAnswer } from './expiry-detector.ts';
 import { PageRefreshCalls, type RefreshThrough } from './page-refresh-call.ts';
@@ -63,20 +63,21 @@ export class TokenBroker {
     return route === 'api' || (route === 'page-refresh' && this.#pageRefreshCalls !== undefined);
   }
 
-  /** `clientId`: the tab the request comes from (FetchEvent.clientId), so that its own refresh call can be told apart. */
-  async handle(request: Request, clientId = ''): Promise<Response> {
+  /** `client`: the tab the request comes from, when known (its own refresh call is told apart by it). */
+  async handle(request: Request, client?: ClientContext): Promise<Response> {
+    const clientId = client?.clientId ?? '';
     if (this.#pageRefreshCalls && routeOf(request, this.#config) === 'page-refresh') return this.#pageRefreshCalls.handle(request, clientId);
-    const { response, generation } = await this.#handleApi(request);
+    const { response, generation } = await this.#handleApi(request, client);
     // Whatever 401 reaches the page may send its interceptor to the refresh endpoint: remember
     // which credentials it was for (page-refresh-call.ts).
     if (this.#config.expiredWhen.status.includes(response.status)) this.#unauthorized.note(clientId, generation);
     return response;
   }
 
-  async #handleApi(request: Request): Promise<SentRequest> {
+  async #handleApi(request: Request, client: ClientContext | undefined): Promise<SentRequest> {
     const captured = await captureRequest(request, this.#config.maxReplayBodyBytes);
     await this.#coordinator.ready();
-    const first = await this.#send(captured, request.signal);
+    const first = await this.#send(captured, request.signal, client);
     if (!captured.replayable || !(await isExpiredAnswer(first.response, this.#config.expiredWhen))) return first;
 
     const outcome = await untilAborted(request.signal, this.#coordinator.refreshFrom(first.generation));
@@ -86,7 +87,7 @@ export class TokenBroker {
     // page gets what it would have got without the broker, not a network error.
     const original = await copyResponse(first.response);
     try {
-      return await this.#send(captured, request.signal);
+      return await this.#send(captured, request.signal, client);
     } catch (error) {
       if (request.signal.aborted) throw error;
       return { response: original, generation: first.generation };
@@ -94,15 +95,15 @@ export class TokenBroker {
   }
 
   /** Waits for a slot and for any refresh in flight, then stamps and sends. */
-  async #send(captured: ReplayableRequest, signal: AbortSignal): Promise<SentRequest> {
+  async #send(captured: ReplayableRequest, signal: AbortSignal, client?: ClientContext): Promise<SentRequest> {
     await this.#sendWindow.acquire(signal);
     try {
-      const stamped = await this.#stamp(captured, signal);
+      const stamped = await this.#stamp(captured, signal, client);
       if (stamped.expiresAtMs !== undefined && stamped.expiresAtMs - this.#now() <= this.#config.refreshAheadMs) {
         // No request goes out with credentials about to die: refresh first (once; whatever it
         // says, the request then goes out with what there is).
         await untilAborted(signal, this.#coordinator.refreshFrom(stamped.generation));
-        return await this.#fetchStamped(captured, await this.#stamp(captured, signal));
+        return await this.#fetchStamped(captured, await this.#stamp(captured, signal, client));
       }
       // Awaited here, not returned as a promise: the slot is released only once the answer came.
       return await this.#fetchStamped(captured, stamped);
@@ -112,11 +113,11 @@ export class TokenBroker {
   }
 
   /** Holds the request while a refresh runs (no request goes out with credentials known to be dead), then stamps its headers. */
-  async #stamp(captured: ReplayableRequest, signal: AbortSignal): Promise<StampedHeaders> {
+  async #stamp(captured: ReplayableRequest, signal: AbortSignal, client?: ClientContext): Promise<StampedHeaders> {
     if (this.#coordinator.refreshing) await untilAborted(signal, this.#coordinator.idle());
     const generation = this.#coordinator.generation;
     const headers = new Headers(captured.headers);
-    const { expiresAtMs } = await this.#credentials.stamp(headers);
+    const { expiresAtMs } = await this.#credentials.stamp(headers, client);
     return { headers, generation, expiresAtMs };
   }
 

@@ -55,9 +55,23 @@ describe('resolveConfig', () => {
       jsonField: { name: 'msg', values: ['Token has expired', 'Missing cookie "access_token_cookie"'] },
     });
     expect(config.accessExpiry).toEqual({ cookie: 'csrf_access_token' });
+    expect(config.refresh.failedWhen).toEqual({
+      jsonField: { name: 'msg', values: ['Missing CSRF token', 'CSRF double submit tokens do not match'] },
+    });
     expect(config.api).toEqual([
       { origin: ORIGIN, pathPrefix: '/api/' },
       { origin: 'https://api.example', pathPrefix: '/v1/' },
+    ]);
+  });
+
+  it('reads refresh.failedWhen, the refresh answers that leave the session alive, and names a wrong one', () => {
+    const config = resolveConfig({
+      api: ['/api/'], refresh: { url: '/refresh', failedWhen: { jsonField: { name: 'error', values: ['csrf'] } } },
+    }, ORIGIN);
+    expect(config.refresh.failedWhen).toEqual({ jsonField: { name: 'error', values: ['csrf'] } });
+    expect(resolveConfig({ api: ['/api/'], refresh: { url: '/refresh' } }, ORIGIN).refresh.failedWhen).toBeUndefined();
+    expect(problemsOf({ api: ['/api/'], refresh: { url: '/refresh', failedWhen: { jsonField: { name: 'error' } } } })).toEqual([
+      '"refresh.failedWhen" must be { "jsonField": { "name": KEY, "values": [TEXT, ...] } }; got an object',
     ]);
   });
 
@@ -77,7 +91,7 @@ describe('resolveConfig', () => {
       '"api[0]" must be a path starting with "/" or an absolute http(s) URL; got "api/"',
       '"api[1]" must be a path starting with "/" or an absolute http(s) URL; got number 42',
       '"api[2]" must use http or https; got "ftp:"',
-      '"refresh.retries" is not a known key (known: url, method, headers, credentials)',
+      '"refresh.retries" is not a known key (known: url, method, headers, credentials, failedWhen)',
       '"refresh.url" must be a path starting with "/" or an absolute http(s) URL; got number 7',
       '"refresh.method" must be one of POST, GET, PUT, PATCH; got "DELETE"',
       '"refresh.credentials" must be one of omit, same-origin, include; got "always"',

@@ -23,11 +23,11 @@ function setup(options: { cooldownMs?: number } = {}) {
   /** What the seed's axios interceptor sends: the refresh CSRF value from document.cookie, no body. */
   const pageRefreshCall = (clientId: string) => broker.handle(new Request(`${ORIGIN}/token/refresh`, {
     method: 'POST', headers: { 'X-CSRF-TOKEN': backend.jar.get('csrf_refresh_token')!, 'X-Page-Marker': clientId },
-  }), clientId);
-  const get = (clientId: string, i = 0) => broker.handle(new Request(`${ORIGIN}/api/items/${i}`), clientId);
+  }), { clientId });
+  const get = (clientId: string, i = 0) => broker.handle(new Request(`${ORIGIN}/api/items/${i}`), { clientId });
   const upload = (clientId: string) => broker.handle(new Request(`${ORIGIN}/api/echo`, {
     method: 'POST', body: 'x'.repeat(MAX_REPLAY_BODY_BYTES + 1), headers: { 'X-CSRF-TOKEN': backend.jar.get('csrf_access_token')! },
-  }), clientId);
+  }), { clientId });
   return { backend, broker, bus, pageRefreshCall, get, upload };
 }
 
