@@ -8,6 +8,9 @@
 //   sees nothing;
 // - otherwise the page's request IS the refresh: it goes out once, under the lock, as the single
 //   flight that the broker's own 401s then join, and the page gets the server's own answer.
+//   This holds after a failed refresh too (5xx, a timeout, a CSRF value the worker could not
+//   read): the page's call may succeed where the broker's failed, and answering it with that
+//   failure would send the app to its login screen for nothing.
 // An answered call gets a 200 made here: it cannot carry the server's Set-Cookie headers (a
 // worker cannot make a response that sets HttpOnly cookies), and it need not: the refresh it
 // was answered from has put the new cookies in the jar already.
@@ -51,7 +54,8 @@ export class PageRefreshCalls {
       // The coordinator reads (and discards) a copy; the page gets the answer itself.
       return answer.clone();
     };
-    const outcome = await untilAborted(request.signal, coordinator.refreshFrom(fromGeneration, refreshThrough(sendPageRequest)));
+    const outcome = await untilAborted(request.signal,
+      coordinator.refreshFrom(fromGeneration, refreshThrough(sendPageRequest), { despiteRecentFailure: true }));
     return serverAnswer ?? answerFrom(outcome);
   }
 }

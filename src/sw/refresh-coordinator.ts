@@ -93,9 +93,15 @@ export class RefreshCoordinator {
    * Credentials of `stampedGeneration` are expired (a 401 said so, or their expiry is near): refresh once.
    * `via` sends the refresh if this call is the one that must send it; a call that joins a
    * refresh in flight, or finds one already made, never sends (the page's own refresh call
-   * passes its request here: page-refresh-call.ts).
+   * passes its request here: page-refresh-call.ts). `despiteRecentFailure`: the pause after a
+   * failed refresh is for storms of 401s; the page's own call is one deliberate call (its
+   * repeats join it), and may succeed with its own headers where the broker's refresh failed.
    */
-  refreshFrom(stampedGeneration: number, via: Pick<CredentialSource, 'refresh'> = this.#options.credentials): Promise<RefreshOutcome> {
+  refreshFrom(
+    stampedGeneration: number,
+    via: Pick<CredentialSource, 'refresh'> = this.#options.credentials,
+    { despiteRecentFailure = false }: { readonly despiteRecentFailure?: boolean } = {},
+  ): Promise<RefreshOutcome> {
     if (this.#current.generation > stampedGeneration) {
       return Promise.resolve({ kind: 'refreshed', generation: this.#current.generation });
     }
@@ -105,7 +111,7 @@ export class RefreshCoordinator {
     if (this.#current.refreshedAtMs > 0 && now - this.#current.refreshedAtMs < this.#options.cooldownMs) {
       return Promise.resolve({ kind: 'not-expiry' });
     }
-    if (now - this.#lastFailureAtMs < this.#options.cooldownMs) {
+    if (!despiteRecentFailure && now - this.#lastFailureAtMs < this.#options.cooldownMs) {
       return Promise.resolve({ kind: 'failed', reason: 'cooldown after a failed refresh' });
     }
 

@@ -23,8 +23,12 @@ export class FakeBackend {
   refreshGate: Promise<void> = Promise.resolve();
   /** The session has ended on the server: every refresh is refused. */
   refuseRefreshes = false;
+  /** How a refresh with a wrong CSRF value is answered: flask's 401, or a 500 (a failure, not a refusal). */
+  refuseWrongCsrfWith: 'refusal' | 'failure' = 'refusal';
   #serial = 0;
   #validAccess = '';
+  /** The refresh CSRF value the server issued last: what it checks, whatever the jar now says. */
+  #csrfRefresh = '';
   #spentRefresh = new Set<string>();
   #revoked = false;
 
@@ -60,7 +64,8 @@ export class FakeBackend {
     this.refreshes.push({ csrfHeader, body, marker: request.headers.get('X-Page-Marker') });
     await this.refreshGate;
     const presented = this.jar.get('refresh_token_cookie') ?? '';
-    if (this.#revoked || this.refuseRefreshes || csrfHeader !== this.jar.get('csrf_refresh_token')) return json({ msg: 'refused' }, 401);
+    if (csrfHeader !== this.#csrfRefresh && this.refuseWrongCsrfWith === 'failure') return json({ msg: 'failed' }, 500);
+    if (this.#revoked || this.refuseRefreshes || csrfHeader !== this.#csrfRefresh) return json({ msg: 'refused' }, 401);
     if (this.#spentRefresh.has(presented)) {
       // Rotation with reuse detection: a spent refresh token presented again ends the session.
       this.counts.reuseDetected += 1;
@@ -95,7 +100,8 @@ export class FakeBackend {
 
   #issueRefresh(): void {
     this.jar.set('refresh_token_cookie', `refresh-${this.#serial}`);
-    this.jar.set('csrf_refresh_token', `csrf-refresh-${this.#serial}`);
+    this.#csrfRefresh = `csrf-refresh-${this.#serial}`;
+    this.jar.set('csrf_refresh_token', this.#csrfRefresh);
   }
 }
 

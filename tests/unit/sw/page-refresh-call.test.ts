@@ -130,3 +130,23 @@ describe("the page's own refresh call", () => {
     expect(backend.counts.refreshRequests).toBe(1);
   });
 });
+
+describe("the page's own refresh call after a failed refresh", () => {
+  it('is sent as the one refresh, not answered with the failure: the session goes on', async () => {
+    const { backend, pageRefreshCall, get } = setup();
+    backend.expireAccessTokens();
+    // The broker's refresh fails (its CSRF cookie reads a stale value); the page's call carries the right one.
+    const right = backend.jar.get('csrf_refresh_token')!;
+    backend.jar.set('csrf_refresh_token', 'stale');
+    backend.refuseWrongCsrfWith = 'failure';
+    expect((await get('tab-a')).status).toBe(401);
+    expect(backend.counts.refreshRequests).toBe(1);
+    backend.jar.set('csrf_refresh_token', right);
+
+    const answers = await Promise.all([pageRefreshCall('tab-a'), pageRefreshCall('tab-a')]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect(backend.counts.refreshRequests).toBe(2);
+    expect(backend.counts.refreshSucceeded).toBe(1);
+    expect((await get('tab-a')).status).toBe(200);
+  });
+});
