@@ -10,6 +10,7 @@ const MAX_ITEMS = 100;
 const DEFAULT_ITEMS = 5;
 const DEFAULT_SLOW_MS = 300;
 const MAX_SLOW_MS = 10_000;
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 const MAX_ECHOED_HEADERS = 20;
 
 export function registerApiRoutes(api: Hono<DemoEnv>, state: DemoState): void {
@@ -39,11 +40,30 @@ export function registerApiRoutes(api: Hono<DemoEnv>, state: DemoState): void {
     return c.json({ msg: EXPIRED_MSG }, 401);
   });
 
+  // Before the guard: a 401 whose chunked body starts and never ends (until the client goes or
+  // the server closes), to show that the broker's look inside a 401 cannot hang a request.
+  api.all('/api/endless-401', (c) => {
+    c.set('expiredAnswer', true);
+    return new Response(endlessBody('{"msg": "Token has', state.shutdownSignal, c.req.raw.signal), {
+      status: 401,
+      headers: { 'content-type': 'application/json' },
+    });
+  });
+
+  // Before the guard: an open redirect under /api/ (?to=URL&status=3xx), the kind of route that
+  // would carry the broker's headers to another origin if it let them follow redirects.
+  api.all('/api/redirect', (c) => {
+    const to = c.req.query('to') ?? '/';
+    const status = Number(c.req.query('status') ?? '302');
+    return c.redirect(to, REDIRECT_STATUSES.includes(status) ? (status as 301 | 302 | 303 | 307 | 308) : 302);
+  });
+
   api.use('/api/*', async (c, next) => {
     const guard = await verifyJwtInRequest(c, state, false);
     if (!guard.ok) {
       if (guard.kind === 'expired') {
         c.set('expiredAnswer', true);
+        if (state.options.expiredAnswerDelayMs > 0) await wait(state.options.expiredAnswerDelayMs, state.shutdownSignal, c.req.raw.signal);
         // Distinct expired tokens, to compare with refreshes (one refresh per expiry is the broker's
         // promise). Keyed by a hash so that no token is kept, even in memory.
         const jwt = readCookie(c, ACCESS_COOKIE);
@@ -89,6 +109,24 @@ export function registerApiRoutes(api: Hono<DemoEnv>, state: DemoState): void {
   });
 
   api.all('/api/*', (c) => c.json({ msg: 'Not Found' }, 404));
+}
+
+/** A body that sends `start`, then nothing more until one of the signals aborts; then it ends. */
+function endlessBody(start: string, ...signals: AbortSignal[]): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(start));
+      const end = () => {
+        try {
+          controller.close();
+        } catch {
+          // already cancelled by the reader (the client went away)
+        }
+      };
+      if (signals.some((signal) => signal.aborted)) end();
+      for (const signal of signals) signal.addEventListener('abort', end, { once: true });
+    },
+  });
 }
 
 function clampInteger(raw: string | undefined, fallback: number, min: number, max: number): number {

@@ -30,6 +30,8 @@ export interface DemoOptions {
   /** Delay added to a normal refresh answer, after the tokens were already rotated. */
   refreshDelayMs: number;
   refreshBehavior: RefreshBehavior;
+  /** Delay before an "expired" 401 is answered: lets a test have a whole burst sent before any 401 returns. */
+  expiredAnswerDelayMs: number;
 }
 
 export const DEFAULT_ACCESS_TTL_SECONDS = 30;
@@ -49,6 +51,7 @@ export function resolveOptions(input: Partial<DemoOptions> = {}): DemoOptions {
     cookieMaxAge: 'flask-default',
     refreshDelayMs: 0,
     refreshBehavior: 'normal',
+    expiredAnswerDelayMs: 0,
   };
   // Options given to the constructor go through the same checks as run-time changes.
   const result = applyOptionChanges(resolved, stripUndefined(input));
@@ -80,10 +83,11 @@ export function applyOptionChanges(current: DemoOptions, changes: unknown): Opti
         next[key] = value;
         break;
       case 'refreshDelayMs':
+      case 'expiredAnswerDelayMs':
         if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_REFRESH_DELAY_MS) {
-          return { ok: false, error: `refreshDelayMs must be a number from 0 to ${MAX_REFRESH_DELAY_MS}` };
+          return { ok: false, error: `${key} must be a number from 0 to ${MAX_REFRESH_DELAY_MS}` };
         }
-        next.refreshDelayMs = value;
+        next[key] = value;
         break;
       case 'cookieMaxAge':
         if (!COOKIE_MAX_AGES.includes(value as CookieMaxAge)) {

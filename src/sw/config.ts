@@ -39,6 +39,10 @@ export interface TokenBrokerOptions {
   cooldownMs?: number;
   /** Request bodies up to this size are kept for a replay; larger ones are sent once. @default 10485760 */
   maxReplayBodyBytes?: number;
+  /** At most this many bytes of bodies kept for a replay, all requests together; a body beyond it
+   * is sent once, as it came (its 401 goes back to the page). At least `maxReplayBodyBytes`.
+   * @default 33554432, or `maxReplayBodyBytes` when that is larger */
+  maxHeldBodyBytes?: number;
   /** At most this many brokered requests on the wire at once; the others wait in the worker,
    * where a refresh can pass them and they can be held for it. @default 16 */
   maxConcurrentRequests?: number;
@@ -64,6 +68,7 @@ export const DEFAULT_REFRESH_CREDENTIALS: RequestCredentials = 'same-origin';
 export const DEFAULT_REFRESH_TIMEOUT_MS = 10_000;
 export const DEFAULT_COOLDOWN_MS = 3_000;
 export const DEFAULT_MAX_REPLAY_BODY_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_MAX_HELD_BODY_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_EXPIRED_STATUS: readonly number[] = [401];
 export const DEFAULT_REFRESH_AHEAD_MS = 2_000;
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 16;
@@ -93,6 +98,7 @@ export interface TokenBrokerConfig {
   readonly refreshTimeoutMs: number;
   readonly cooldownMs: number;
   readonly maxReplayBodyBytes: number;
+  readonly maxHeldBodyBytes: number;
   readonly maxConcurrentRequests: number;
   readonly expiredWhen: {
     readonly status: readonly number[];
@@ -104,7 +110,7 @@ export interface TokenBrokerConfig {
 }
 
 const TOP_LEVEL_KEYS = ['preset', 'api', 'refresh', 'headers', 'refreshTimeoutMs', 'cooldownMs', 'maxReplayBodyBytes',
-  'maxConcurrentRequests', 'expiredWhen', 'accessExpiry', 'refreshAheadMs'];
+  'maxHeldBodyBytes', 'maxConcurrentRequests', 'expiredWhen', 'accessExpiry', 'refreshAheadMs'];
 const EXPIRED_WHEN_KEYS = ['status', 'jsonField', 'wwwAuthenticate'];
 const REFRESH_KEYS = ['url', 'method', 'headers', 'credentials', 'failedWhen'];
 const REFRESH_METHODS = ['POST', 'GET', 'PUT', 'PATCH'];
@@ -186,7 +192,14 @@ export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerCo
 
   const refreshTimeoutMs = parsePositiveInteger(raw.refreshTimeoutMs, 'refreshTimeoutMs', DEFAULT_REFRESH_TIMEOUT_MS, problem);
   const cooldownMs = parsePositiveInteger(raw.cooldownMs, 'cooldownMs', DEFAULT_COOLDOWN_MS, problem);
+  const problemsBeforeReplayBound = problems.length;
   const maxReplayBodyBytes = parsePositiveInteger(raw.maxReplayBodyBytes, 'maxReplayBodyBytes', DEFAULT_MAX_REPLAY_BODY_BYTES, problem);
+  const replayBoundValid = problems.length === problemsBeforeReplayBound;
+  const maxHeldBodyBytes = parsePositiveInteger(raw.maxHeldBodyBytes, 'maxHeldBodyBytes',
+    Math.max(DEFAULT_MAX_HELD_BODY_BYTES, maxReplayBodyBytes), problem);
+  if (replayBoundValid && raw.maxHeldBodyBytes !== undefined && maxHeldBodyBytes < maxReplayBodyBytes) {
+    problem('maxHeldBodyBytes', `must be at least maxReplayBodyBytes (${maxReplayBodyBytes}): a body within the replay bound must fit in the budget`);
+  }
   const maxConcurrentRequests = parsePositiveInteger(raw.maxConcurrentRequests, 'maxConcurrentRequests', DEFAULT_MAX_CONCURRENT_REQUESTS, problem);
   const refreshAheadMs = parsePositiveInteger(raw.refreshAheadMs, 'refreshAheadMs', DEFAULT_REFRESH_AHEAD_MS, problem);
   const expiredWhen = raw.expiredWhen === undefined
@@ -220,6 +233,7 @@ export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerCo
     refreshTimeoutMs,
     cooldownMs,
     maxReplayBodyBytes,
+    maxHeldBodyBytes,
     maxConcurrentRequests,
     expiredWhen,
     ...(accessExpiry ? { accessExpiry } : {}),

@@ -3,15 +3,21 @@
 // answers goes back to the page, and so does anything that is not a refresh-worthy 401.
 
 import { untilAborted } from './abortable.ts';
+import { BODY_READ_TIMEOUT_MS, readBodyWithin } from './bounded-body-read.ts';
 import type { TokenBrokerConfig } from './config.ts';
 import type { ClientContext, CredentialSource } from './credential-source.ts';
 import type { RefreshCoordinator } from './refresh-coordinator.ts';
 import { isExpiredAnswer } from './expiry-detector.ts';
+import { HeldBodyBudget } from './held-body-budget.ts';
 import { PageRefreshCalls, type RefreshThrough } from './page-refresh-call.ts';
 import { captureRequest, type ReplayableRequest } from './replayable-request.ts';
 import { routeOf } from './request-matcher.ts';
 import { SendWindow } from './send-window.ts';
+import { answerToRedirect, isRedirect, redirectModeOf } from './stamped-redirects.ts';
 import { UnauthorizedAnswers } from './unauthorized-answers.ts';
+
+// A 401 kept for the page while its replay runs is copied into memory up to this size.
+const MAX_COPIED_BODY_BYTES = 1024 * 1024;
 
 export interface TokenBrokerOptions {
   readonly config: TokenBrokerConfig;
@@ -20,6 +26,8 @@ export interface TokenBrokerOptions {
   readonly fetch?: typeof fetch;
   /** Wall clock in ms since the epoch, compared with the credentials' expiry. */
   readonly now?: () => number;
+  /** Where bodies kept for a replay are counted; default: one of `config.maxHeldBodyBytes`. */
+  readonly heldBodies?: HeldBodyBudget;
   /** How the page's own refresh call can be sent as the refresh; without it, that call is not taken. */
   readonly refreshThrough?: RefreshThrough;
 }
@@ -34,6 +42,8 @@ interface SentRequest {
   readonly response: Response;
   /** The credential generation the request was stamped with. */
   readonly generation: number;
+  /** The API answered with a redirect: the broker stepped aside (stamped-redirects.ts). */
+  readonly redirected: boolean;
 }
 
 export class TokenBroker {
@@ -43,6 +53,7 @@ export class TokenBroker {
   readonly #sendWindow: SendWindow;
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
+  readonly #heldBodies: HeldBodyBudget;
   readonly #unauthorized = new UnauthorizedAnswers();
   readonly #pageRefreshCalls: PageRefreshCalls | undefined;
 
@@ -53,6 +64,7 @@ export class TokenBroker {
     this.#sendWindow = new SendWindow(options.config.maxConcurrentRequests);
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#now = options.now ?? Date.now;
+    this.#heldBodies = options.heldBodies ?? new HeldBodyBudget(options.config.maxHeldBodyBytes);
     this.#pageRefreshCalls = options.refreshThrough && new PageRefreshCalls({
       coordinator: this.#coordinator, refreshThrough: options.refreshThrough, unauthorized: this.#unauthorized, fetch: this.#fetch,
     });
@@ -67,30 +79,34 @@ export class TokenBroker {
   async handle(request: Request, client?: ClientContext): Promise<Response> {
     const clientId = client?.clientId ?? '';
     if (this.#pageRefreshCalls && routeOf(request, this.#config) === 'page-refresh') return this.#pageRefreshCalls.handle(request, clientId);
-    const { response, generation } = await this.#handleApi(request, client);
-    // Whatever 401 reaches the page may send its interceptor to the refresh endpoint: remember
-    // which credentials it was for (page-refresh-call.ts).
-    if (this.#config.expiredWhen.status.includes(response.status)) this.#unauthorized.note(clientId, generation);
-    return response;
+    const captured = await captureRequest(request, this.#config.maxReplayBodyBytes, this.#heldBodies);
+    try {
+      const { response, generation } = await this.#handleCaptured(request, captured, client);
+      // Whatever 401 reaches the page may send its interceptor to the refresh endpoint: remember
+      // which credentials it was for (page-refresh-call.ts).
+      if (this.#config.expiredWhen.status.includes(response.status)) this.#unauthorized.note(clientId, generation);
+      return response;
+    } finally {
+      captured.release(); // however the request ended: answered, failed or aborted
+    }
   }
 
-  async #handleApi(request: Request, client: ClientContext | undefined): Promise<SentRequest> {
-    const captured = await captureRequest(request, this.#config.maxReplayBodyBytes);
+  async #handleCaptured(request: Request, captured: ReplayableRequest, client: ClientContext | undefined): Promise<SentRequest> {
     await this.#coordinator.ready();
     const first = await this.#send(captured, request.signal, client);
-    if (!captured.replayable || !(await isExpiredAnswer(first.response, this.#config.expiredWhen))) return first;
+    if (!captured.replayable || first.redirected || !(await isExpiredAnswer(first.response, this.#config.expiredWhen))) return first;
 
     const outcome = await untilAborted(request.signal, this.#coordinator.refreshFrom(first.generation));
     if (outcome.kind !== 'refreshed') return first;
 
-    // Keep the 401 (an error answer: a small body) in case the replay cannot be sent: then the
-    // page gets what it would have got without the broker, not a network error.
-    const original = await copyResponse(first.response);
+    // Keep the 401 in case the replay cannot be sent: then the page gets what it would have got
+    // without the broker, not a network error.
+    const original = await keepForFallback(first.response);
     try {
       return await this.#send(captured, request.signal, client);
     } catch (error) {
       if (request.signal.aborted) throw error;
-      return { response: original, generation: first.generation };
+      return { response: original, generation: first.generation, redirected: false };
     }
   }
 
@@ -122,12 +138,39 @@ export class TokenBroker {
   }
 
   async #fetchStamped(captured: ReplayableRequest, { headers, generation }: StampedHeaders): Promise<SentRequest> {
-    return { response: await this.#fetch(captured.build(headers)), generation };
+    const response = await this.#fetch(captured.build(headers, redirectModeOf(this.#config, captured)));
+    if (!isRedirect(response)) return { response, generation, redirected: false };
+    return { response: await answerToRedirect(captured, response, this.#fetch), generation, redirected: true };
   }
 }
 
-/** A copy of `response` whose body is already in memory, so the connection is free. */
-async function copyResponse(response: Response): Promise<Response> {
-  const body = await response.blob();
+/**
+ * The 401 to give the page if its replay cannot be sent, copied into memory so that the original
+ * lets go of its connection before the replay: a body still streaming would hold it. A body that
+ * is large or does not end (chunked, never finished) is copied as far as it came within the
+ * bounds, and the copy then fails where the original was cut, as a dropped connection would.
+ */
+async function keepForFallback(response: Response): Promise<Response> {
+  const read = await readBodyWithin(response, { maxBytes: MAX_COPIED_BODY_BYTES, timeoutMs: BODY_READ_TIMEOUT_MS });
+  discardBody(response);
+  const body = read.complete ? read.bytes : cutShort(read.bytes);
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/** A body of `bytes` that then fails, as a connection cut in the middle of an answer. */
+function cutShort(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array<ArrayBuffer>> {
+  let delivered = false;
+  return new ReadableStream({
+    // Erroring at once would drop the bytes not yet read: fail only at the read after them.
+    pull(controller) {
+      if (delivered) controller.error(new TypeError('token-broker: the answer was cut short (its body did not end in time)'));
+      else controller.enqueue(bytes);
+      delivered = true;
+    },
+  });
+}
+
+/** Lets go of an answer nobody will read, so that its connection closes instead of waiting for a reader. */
+function discardBody(response: Response): void {
+  if (!response.bodyUsed) response.body?.cancel().catch(() => undefined);
 }

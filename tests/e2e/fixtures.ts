@@ -13,8 +13,11 @@ import type { BackendKind, TestBackend, TestBackendOptions } from './test-backen
 
 export { adopterPage } from './demo-server.ts';
 export type { Profile, Tab } from './engines/engine.ts';
-export { requires } from './engines/limits.ts';
+export { can, requires } from './engines/limits.ts';
 export { expect } from '@playwright/test';
+
+/** Launching and closing a profile (a whole browser, in Firefox), not counted in the test's timeout. */
+const PROFILE_TIMEOUT_MS = 120_000;
 
 interface ScenarioFixtures {
   /** Which backend: the demo server (default) or the real flask-jwt-extended app, `test.use({ backendKind: 'flask' })`. */
@@ -52,11 +55,13 @@ export const test = base.extend<ScenarioFixtures, WorkerFixtures>({
       await backend.close();
     }
   },
-  profile: async ({ engine }, use) => {
+  // Its own time budget, apart from the test's: a fresh Firefox took 30 to 55 s to launch on a
+  // shared 2-core machine (load 20 to 40, measured 2026-12-01), which ate most of a 60 s test.
+  profile: [async ({ engine }, use) => {
     const profile = await engine.newProfile();
     await use(profile);
     await profile.close();
-  },
+  }, { timeout: PROFILE_TIMEOUT_MS }],
 });
 
 /** Opens a tab on an adopter page (the smallest by default) and waits until the broker controls it. */

@@ -1,17 +1,20 @@
+import { markedBurstInPage } from '../shared/marked-burst.ts';
 import { abortHeldRequestInPage } from '../shared/naive-page.ts';
-import { count, expect, fireBurst, logIn, openControlledTab, sleep, test, untilRefreshRequests } from './fixtures.ts';
+import { count, expect, logIn, openControlledTab, sleep, test, untilRefreshRequests } from './fixtures.ts';
+import { apiRequestsBetween, expectInside, markOf, onlyRefresh, serverEvents } from './server-events.ts';
 import { settledWithin } from './time-bounds.ts';
 
 test('requests made while a refresh is in flight wait for it instead of going out with dead credentials', async ({ profile, backend }) => {
   const tab = await openControlledTab(profile, backend);
   await logIn(tab);
-  await backend.control({ refreshDelayMs: 1_500 });
+  // Long enough that the twelve are surely made while the server holds the refresh (asserted below).
+  await backend.control({ refreshDelayMs: 3_000 });
   await backend.expireAccessTokens();
   await backend.resetCounters();
 
   const first = tab.evaluate(async () => (await fetch('/api/items')).status);
   await untilRefreshRequests(backend);
-  const later = await fireBurst(tab, 12);
+  const later = await tab.evaluate(markedBurstInPage, { count: 12, label: 'twelve requests made' });
 
   expect(await first).toBe(200);
   expect(count(later, 200)).toBe(12);
@@ -20,6 +23,11 @@ test('requests made while a refresh is in flight wait for it instead of going ou
   // Only the request that discovered the expiry met a 401; the twelve were held, then sent once.
   expect(stats.api401).toBe(1);
   expect(stats.apiRequests).toBe(1 + 1 + 12);
+  // The twelve were made while the server held the refresh, and none went out before its answer.
+  const events = await serverEvents(backend);
+  const refresh = onlyRefresh(events);
+  expectInside(markOf(events, 'twelve requests made'), refresh);
+  expect(apiRequestsBetween(events, refresh.started, refresh.ended)).toEqual([]);
 });
 
 // Neither Chromium 156 nor Firefox ESR 153 passes the page's abort on to the worker

@@ -23,6 +23,8 @@ export interface BackendControl {
   reuseDetection?: boolean;
   refreshDelayMs?: number;
   refreshBehavior?: RefreshBehavior;
+  /** Demo server only: delay before an "expired" 401 is answered, so that a whole burst is sent before any 401 returns. */
+  expiredAnswerDelayMs?: number;
   /** flask's JWT_SESSION_COOKIE (default true); false gives the cookies Max-Age one year. */
   sessionCookies?: boolean;
   /**

@@ -199,6 +199,8 @@ def create_app(static_dir, initial_options=None):
 
     # --- Counting, from the answers as they leave (the library's answers are not touched) -------
 
+    api_in_flight = InFlight()
+
     @app.before_request
     def before():
         if request.path == "/token/refresh":
@@ -211,7 +213,14 @@ def create_app(static_dir, initial_options=None):
                 return jsonify(msg=EXPIRED_MSG), 401
         if request.path.startswith("/api/"):
             counters.increment("apiRequests")
+            g.answering_api = True
+            counters.record_max("maxConcurrentApiRequests", api_in_flight.change(+1))
         return None
+
+    @app.teardown_request
+    def api_answered(_error):
+        if g.pop("answering_api", False):
+            api_in_flight.change(-1)
 
     @app.after_request
     def count(response):
@@ -243,6 +252,19 @@ def create_app(static_dir, initial_options=None):
 
     register_control_routes(app, Path(static_dir).resolve(), counters, stats, options, set_options, expire_access_tokens)
     return app
+
+
+class InFlight:
+    """How many requests are being answered at once (each runs in its own thread)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._count = 0
+
+    def change(self, delta):
+        with self._lock:
+            self._count += delta
+            return self._count
 
 
 def clamp_int(raw, fallback, low, high):

@@ -20,6 +20,8 @@ COUNTER_NAMES = (
     "csrfFailures",
     "publicRequests",
     "expiredAccessTokens",
+    "configRequests",
+    "maxConcurrentApiRequests",
 )
 
 MAX_TTL_SECONDS = 365 * 24 * 3600
@@ -61,6 +63,10 @@ class Counters:
                 return
             seen.add(key)
             self._values[name] += 1
+
+    def record_max(self, name, value):
+        with self._lock:
+            self._values[name] = max(self._values[name], value)
 
     def snapshot(self):
         with self._lock:

@@ -53,6 +53,8 @@ def register_control_routes(app, static_dir, counters, stats, options, set_optio
         if target.is_dir() or path == "" or path.endswith("/"):
             path = (path.rstrip("/") + "/index.html").lstrip("/")
         response = send_from_directory(static_dir, path, max_age=0, conditional=False, etag=False)
+        if path.lower().endswith(".json"):
+            counters.increment("configRequests")
         response.headers["Cache-Control"] = "no-cache"
         if path.endswith("index.html") and request.cookies.get(BROKER_SWITCH_COOKIE) == "off":
             response.direct_passthrough = False

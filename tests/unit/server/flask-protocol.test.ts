@@ -212,7 +212,9 @@ describe('flask-jwt-extended protocol: the demo server answers as the real libra
   it('both count the same: the counters the browser tests assert on mean the same thing', () => {
     expect(recordings.get('demo')!.stats).toEqual(recordings.get('flask')!.stats);
     // And the script did exercise them: a counter that stays 0 on both proves nothing.
+    // configRequests counts static .json files served, and this script runs before any build, with
+    // no static files to serve: it stays 0 on both, and only the browser tests exercise it.
     const counters = recordings.get('flask')!.stats as Record<string, number>;
-    for (const name of Object.keys(counters)) expect.soft(counters[name], name).toBeGreaterThan(0);
+    for (const name of Object.keys(counters).filter((key) => key !== 'configRequests')) expect.soft(counters[name], name).toBeGreaterThan(0);
   });
 });
