@@ -5,14 +5,17 @@
 import type { CookieReader } from './cookie-credentials.ts';
 import { IdbGenerationStore, openBrokerDatabase, type GenerationStore } from './generation-store.ts';
 import { CookieReaderWithFallback, PageCookieReader, type PageMessenger } from './page-cookie-reader.ts';
-import type { TabAnnouncer } from './tab-messages.ts';
+import type { TabAnnouncer, TabChannel } from './tab-messages.ts';
 
 export interface BrokerEnvironment {
   readonly store: GenerationStore;
   /** Where cookies are read; where it gives their expiry (the Cookie Store API), requests can refresh ahead of it. */
   readonly cookies: CookieReader;
   readonly locks?: LockManager;
+  /** Overrides where outcomes are announced (tests); without a tabChannel, nothing is heard then. */
   readonly announce?: TabAnnouncer;
+  /** BroadcastChannel 'token-broker': outcomes go out on it, other workers' refreshes come in. */
+  readonly tabChannel?: TabChannel;
   readonly fetch?: typeof fetch;
 }
 

@@ -10,7 +10,7 @@ import type { CredentialSource } from './credential-source.ts';
 import { FreshCookieReads } from './fresh-cookie-reads.ts';
 import { RefreshCoordinator } from './refresh-coordinator.ts';
 import { NoRefreshLock, WebRefreshLock } from './refresh-lock.ts';
-import { broadcastToTabs } from './tab-messages.ts';
+import { openTabChannel, refreshedGeneration, type TabChannel } from './tab-messages.ts';
 import { TokenBroker } from './token-broker.ts';
 
 export type { BrokerEnvironment } from './broker-environment.ts';
@@ -28,15 +28,21 @@ export function createTokenBroker(config: TokenBrokerConfig, env: Partial<Broker
   // The worker's global scope; read only for what `env` leaves out.
   const resolved = withDefaults(env, self as unknown as BrokerScope);
   const credentials = createCredentialSource(config, resolved);
+  const tabChannel = resolved.tabChannel ?? (resolved.announce === undefined ? openTabChannel() : undefined);
   const coordinator = new RefreshCoordinator({
     credentials,
     store: resolved.store,
     lock: resolved.locks ? new WebRefreshLock(resolved.locks) : new NoRefreshLock(),
-    announce: resolved.announce ?? broadcastToTabs(),
+    announce: resolved.announce ?? tabChannel?.announce ?? (() => undefined),
     refreshTimeoutMs: config.refreshTimeoutMs,
     cooldownMs: config.cooldownMs,
   });
-  return new TokenBroker({ config, credentials, coordinator, fetch: resolved.fetch });
+  followOtherWorkersRefreshes(tabChannel, coordinator);
+  return new TokenBroker({
+    config, credentials, coordinator, fetch: resolved.fetch,
+    // The page's own refresh call, when it must go out, goes out as this same refresh.
+    refreshThrough: (send) => createCredentialSource(config, { ...resolved, fetch: send }),
+  });
 }
 
 /** Routes the broker's requests, every method, through `router`. */
@@ -48,6 +54,14 @@ export function installTokenBroker(router: Router, broker: TokenBroker): void {
       method,
     ));
   }
+}
+
+/** Every refresh another worker makes is adopted here (see RefreshCoordinator.learnOf for why). */
+function followOtherWorkersRefreshes(channel: TabChannel | undefined, coordinator: RefreshCoordinator): void {
+  channel?.listen((message) => {
+    const generation = refreshedGeneration(message);
+    if (generation !== undefined) void coordinator.learnOf(generation);
+  });
 }
 
 /** The tab a fetch event comes from (FetchEvent.clientId; empty or absent when unknown). */

@@ -55,6 +55,18 @@ export interface RefreshCoordinatorOptions {
  */
 export const MAX_REFRESH_MS = 60_000;
 
+/** Whoever sends the refresh request: the credential source, or the page's own refresh call. */
+type RefreshSender = Pick<CredentialSource, 'refresh'>;
+
+export interface RefreshRequestOptions {
+  /** How sure it is that the credentials expired: see refresh-policy.ts. @default 'presumed' */
+  readonly evidence?: ExpiryEvidence;
+  /** Sends the refresh if this call must send it. @default the credential source */
+  readonly via?: RefreshSender;
+  /** Start one even within the cooldown after a failure (the page's own deliberate call). @default false */
+  readonly despiteRecentFailure?: boolean;
+}
+
 interface InFlightRefresh {
   readonly fromGeneration: number;
   readonly outcome: Promise<RefreshOutcome>;
@@ -119,20 +131,41 @@ export class RefreshCoordinator {
   }
 
   /**
-   * Credentials of `stampedGeneration` are expired (a 401 said so, or their expiry is near): refresh
-   * once. `evidence` says how sure that is: see refresh-policy.ts.
+   * Another worker of the origin refreshed (heard on the tab channel): adopt its generation now.
+   * Its new cookies are already in the jar this worker stamps from, so a request stamped from now
+   * on carries that generation's credentials and must say so. A worker that kept its old number
+   * would, at the next expiry, find the newer one in the store, take it for "refreshed since my
+   * request left", and replay into the same 401 without refreshing. The number heard only
+   * prompts a read of the store, which workers alone write; the heard number is used only if
+   * the store is behind it (its write failed).
    */
-  refreshFrom(stampedGeneration: number, evidence: ExpiryEvidence = 'presumed'): Promise<RefreshOutcome> {
+  async learnOf(generation: number): Promise<void> {
+    if (generation <= this.#current.generation) return;
+    const stored = await this.#options.store.read().catch(() => INITIAL_GENERATION);
+    this.#adopt(stored.generation >= generation ? stored : { generation, refreshedAtMs: this.#now() });
+  }
+
+  /**
+   * Credentials of `stampedGeneration` are expired (a 401 said so, or their expiry is near): refresh
+   * once. `evidence` says how sure that is (see refresh-policy.ts). `via` sends the refresh if this
+   * call is the one that must send it; a call that joins a refresh in flight, or finds one already
+   * made, never sends (the page's own refresh call passes its request here: page-refresh-call.ts).
+   * `despiteRecentFailure`: the pause after a failed refresh is for storms of 401s; the page's own
+   * call is one deliberate call (its repeats join it), and may succeed with its own headers where
+   * the broker's refresh failed.
+   */
+  refreshFrom(stampedGeneration: number, options: RefreshRequestOptions = {}): Promise<RefreshOutcome> {
+    const { evidence = 'presumed', via = this.#options.credentials, despiteRecentFailure = false } = options;
     if (this.#current.generation > stampedGeneration) {
       return Promise.resolve({ kind: 'refreshed', generation: this.#current.generation });
     }
     if (this.#inFlight?.fromGeneration === stampedGeneration) return this.#inFlight.outcome;
     if (this.#running) return this.#waitForRunning(this.#running);
 
-    const held = this.#hold(evidence);
+    const held = this.#hold(evidence, despiteRecentFailure);
     if (held) return Promise.resolve(held);
 
-    const inFlight: InFlightRefresh = { fromGeneration: stampedGeneration, outcome: this.#refresh(stampedGeneration) };
+    const inFlight: InFlightRefresh = { fromGeneration: stampedGeneration, outcome: this.#refresh(stampedGeneration, via, despiteRecentFailure) };
     this.#inFlight = inFlight;
     void inFlight.outcome.finally(() => {
       // Only clear it if it is still ours: a later refresh may have replaced it.
@@ -146,7 +179,7 @@ export class RefreshCoordinator {
     if (generation === this.#current.generation) this.#unhelpfulGeneration = generation;
   }
 
-  #hold(evidence: ExpiryEvidence): RefreshOutcome | undefined {
+  #hold(evidence: ExpiryEvidence, despiteRecentFailure: boolean): RefreshOutcome | undefined {
     const hold = refreshHold(this.#current, {
       nowMs: this.#now(),
       cooldownMs: this.#options.cooldownMs,
@@ -157,16 +190,16 @@ export class RefreshCoordinator {
       case undefined: return undefined;
       case 'not-expiry': return { kind: 'not-expiry' };
       case 'backoff': return { kind: 'failed', reason: 'backoff after a refresh that did not help' };
-      case 'cooldown': return { kind: 'failed', reason: 'cooldown after a failed refresh' };
+      case 'cooldown': return despiteRecentFailure ? undefined : { kind: 'failed', reason: 'cooldown after a failed refresh' };
     }
   }
 
   /** The waiting requests' side: the refresh's outcome, or a failure at refreshTimeoutMs. */
-  async #refresh(fromGeneration: number): Promise<RefreshOutcome> {
+  async #refresh(fromGeneration: number, via: RefreshSender, despiteRecentFailure: boolean): Promise<RefreshOutcome> {
     // One deadline for the wait, the lock included: nothing the page waits for may outlive it.
     const deadline = AbortSignal.timeout(this.#options.refreshTimeoutMs);
     const notice: FailureNotice = { announced: false };
-    const running = this.#run(fromGeneration, deadline, notice);
+    const running = this.#run(fromGeneration, deadline, notice, via, despiteRecentFailure);
     this.#running = running;
     const settled = () => {
       if (this.#running === running) this.#running = undefined;
@@ -194,7 +227,9 @@ export class RefreshCoordinator {
   }
 
   /** The refresh's side: gives up only while waiting for the lock; once it holds it, runs to the end, bounded by maxRefreshMs. */
-  async #run(fromGeneration: number, lockDeadline: AbortSignal, notice: FailureNotice): Promise<RefreshOutcome> {
+  async #run(
+    fromGeneration: number, lockDeadline: AbortSignal, notice: FailureNotice, via: RefreshSender, despiteRecentFailure: boolean,
+  ): Promise<RefreshOutcome> {
     const { lock, store, credentials } = this.#options;
     if (await this.#refusedStill(this.#current)) return { kind: 'session-expired' };
     return lock.run(lockDeadline, async (): Promise<RefreshOutcome> => {
@@ -205,10 +240,10 @@ export class RefreshCoordinator {
       const fingerprint = await credentials.fingerprint?.();
       // Another worker's outcome, read under the lock: its refusal of these same credentials, or its recent failure.
       if (latest.refusedCredentials !== undefined && latest.refusedCredentials === fingerprint) return { kind: 'session-expired' };
-      if (inFailureCooldown(latest, this.#now(), this.#options.cooldownMs)) {
+      if (!despiteRecentFailure && inFailureCooldown(latest, this.#now(), this.#options.cooldownMs)) {
         return { kind: 'failed', reason: 'cooldown after a failed refresh' };
       }
-      const result = await credentials.refresh(AbortSignal.timeout(this.#maxRefreshMs));
+      const result = await via.refresh(AbortSignal.timeout(this.#maxRefreshMs));
       if (result.kind === 'refreshed') return this.#recordSuccess(latest);
       return this.#recordFailure(latest, result, fingerprint, notice);
     });

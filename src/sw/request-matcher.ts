@@ -1,16 +1,27 @@
-// Which requests the broker takes. Everything it does not take is left to the browser
-// (the fetch handler does not call respondWith), so the default path stays the default.
+// Which requests the broker takes, and as what. Everything it does not take is left to the
+// browser (the fetch handler does not call respondWith), so the default path stays the default.
 
 import type { TokenBrokerConfig } from './config.ts';
 
-export function isBrokered(request: Request, config: TokenBrokerConfig): boolean {
-  if (!mayBeBrokered(request)) return false;
+/**
+ * - `api`: a request to the API, stamped, and replayed after a refresh.
+ * - `page-refresh`: the page's own call to the refresh endpoint (an interceptor the app kept):
+ *   it goes through the broker's single refresh (page-refresh-call.ts), never beside it.
+ */
+export type RouteKind = 'api' | 'page-refresh';
+
+export function routeOf(request: Request, config: TokenBrokerConfig): RouteKind | undefined {
+  if (!mayBeBrokered(request)) return undefined;
   const url = new URL(request.url);
-  if (isRefreshUrl(url, config)) return false;
-  return config.api.some((prefix) => url.origin === prefix.origin && url.pathname.startsWith(prefix.pathPrefix));
+  // The refresh URL is never an API request: a 401 there is the answer, not something to refresh for.
+  if (isRefreshUrl(url, config)) return request.method === config.refresh.method ? 'page-refresh' : undefined;
+  return config.api.some((prefix) => url.origin === prefix.origin && url.pathname.startsWith(prefix.pathPrefix)) ? 'api' : undefined;
 }
 
-/** The refresh request is never brokered: a 401 there is the answer, not something to refresh for. */
+export function isBrokered(request: Request, config: TokenBrokerConfig): boolean {
+  return routeOf(request, config) === 'api';
+}
+
 function isRefreshUrl(url: URL, config: TokenBrokerConfig): boolean {
   return url.origin + url.pathname === config.refresh.url;
 }

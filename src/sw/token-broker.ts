@@ -10,10 +10,12 @@ import type { ClientContext, CredentialSource } from './credential-source.ts';
 import type { RefreshCoordinator } from './refresh-coordinator.ts';
 import { classifyAnswer, type AnswerKind } from './expiry-detector.ts';
 import { HeldBodyBudget } from './held-body-budget.ts';
+import { PageRefreshCalls, type RefreshThrough } from './page-refresh-call.ts';
 import { captureRequest, type ReplayableRequest } from './replayable-request.ts';
-import { isBrokered } from './request-matcher.ts';
+import { routeOf } from './request-matcher.ts';
 import { SendWindow } from './send-window.ts';
 import { answerToRedirect, isRedirect, redirectModeOf } from './stamped-redirects.ts';
+import { UnauthorizedAnswers } from './unauthorized-answers.ts';
 
 // A 401 kept for the page while its replay runs is copied into memory up to this size.
 const MAX_COPIED_BODY_BYTES = 1024 * 1024;
@@ -35,6 +37,8 @@ export interface TokenBrokerOptions {
   readonly now?: () => number;
   /** Where bodies kept for a replay are counted; default: one of `config.maxHeldBodyBytes`. */
   readonly heldBodies?: HeldBodyBudget;
+  /** How the page's own refresh call can be sent as the refresh; without it, that call is not taken. */
+  readonly refreshThrough?: RefreshThrough;
 }
 
 interface StampedHeaders {
@@ -59,6 +63,8 @@ export class TokenBroker {
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
   readonly #heldBodies: HeldBodyBudget;
+  readonly #unauthorized = new UnauthorizedAnswers();
+  readonly #pageRefreshCalls: PageRefreshCalls | undefined;
 
   constructor(options: TokenBrokerOptions) {
     this.#config = options.config;
@@ -68,43 +74,61 @@ export class TokenBroker {
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#now = options.now ?? Date.now;
     this.#heldBodies = options.heldBodies ?? new HeldBodyBudget(options.config.maxHeldBodyBytes);
+    this.#pageRefreshCalls = options.refreshThrough && new PageRefreshCalls({
+      coordinator: this.#coordinator, refreshThrough: options.refreshThrough, unauthorized: this.#unauthorized, fetch: this.#fetch,
+    });
   }
 
   matches(request: Request): boolean {
-    return isBrokered(request, this.#config);
+    const route = routeOf(request, this.#config);
+    return route === 'api' || (route === 'page-refresh' && this.#pageRefreshCalls !== undefined);
   }
 
   /** Answers a brokered request; `context` says which tab it came from and how to keep the worker alive. */
   async handle(request: Request, context: BrokeredRequestContext = {}): Promise<Response> {
-    const captured = await captureRequest(request, this.#config.maxReplayBodyBytes, this.#heldBodies);
     try {
-      return await this.#handleCaptured(request, captured, context.client);
+      return await this.#route(request, context.client);
     } finally {
-      captured.release(); // however the request ended: answered, failed or aborted
       const refreshEnded = this.#coordinator.refreshEnded();
       if (refreshEnded) context.keepAlive?.(refreshEnded);
     }
   }
 
-  async #handleCaptured(request: Request, captured: ReplayableRequest, client: ClientContext | undefined): Promise<Response> {
+  async #route(request: Request, client: ClientContext | undefined): Promise<Response> {
+    const clientId = client?.clientId ?? '';
+    // The page's own refresh call is told apart by its tab (page-refresh-call.ts).
+    if (this.#pageRefreshCalls && routeOf(request, this.#config) === 'page-refresh') return this.#pageRefreshCalls.handle(request, clientId);
+    const captured = await captureRequest(request, this.#config.maxReplayBodyBytes, this.#heldBodies);
+    try {
+      const { response, generation } = await this.#handleCaptured(request, captured, client);
+      // Whatever 401 reaches the page may send its interceptor to the refresh endpoint: remember
+      // which credentials it was for (page-refresh-call.ts).
+      if (this.#config.expiredWhen.status.includes(response.status)) this.#unauthorized.note(clientId, generation);
+      return response;
+    } finally {
+      captured.release(); // however the request ended: answered, failed or aborted
+    }
+  }
+
+  async #handleCaptured(request: Request, captured: ReplayableRequest, client: ClientContext | undefined): Promise<SentRequest> {
     await this.#coordinator.ready();
     const first = await this.#send(captured, request.signal, client);
-    if (!captured.replayable || first.redirected) return first.response;
+    if (!captured.replayable || first.redirected) return first;
     const answer = await classifyAnswer(first.response, this.#config.expiredWhen);
-    if (answer === 'other') return first.response;
+    if (answer === 'other') return first;
     if (answer === 'rejected') {
       // Never a refresh for it; one replay if it was sent with credentials that are no longer current.
-      return (await this.#credentialsMovedSince(first.generation, request.signal)) ? this.#replay(captured, first, request.signal, client) : first.response;
+      return (await this.#credentialsMovedSince(first.generation, request.signal)) ? this.#replay(captured, first, request.signal, client) : first;
     }
 
     const evidence = answer === 'expired' ? 'positive' : 'presumed';
-    const outcome = await untilAborted(request.signal, this.#coordinator.refreshFrom(first.generation, evidence));
-    if (outcome.kind !== 'refreshed') return first.response;
+    const outcome = await untilAborted(request.signal, this.#coordinator.refreshFrom(first.generation, { evidence }));
+    if (outcome.kind !== 'refreshed') return first;
     return this.#replay(captured, first, request.signal, client);
   }
 
   /** Sends `captured` once more with the current credentials; whatever it answers goes to the page. */
-  async #replay(captured: ReplayableRequest, first: SentRequest, signal: AbortSignal, client: ClientContext | undefined): Promise<Response> {
+  async #replay(captured: ReplayableRequest, first: SentRequest, signal: AbortSignal, client: ClientContext | undefined): Promise<SentRequest> {
     // Keep the 401 in case the replay cannot be sent: then the page gets what it would have got
     // without the broker, not a network error.
     const original = await keepForFallback(first.response);
@@ -113,11 +137,11 @@ export class TokenBroker {
       replay = await this.#send(captured, signal, client);
     } catch (error) {
       if (signal.aborted) throw error;
-      return original;
+      return { response: original, generation: first.generation, redirected: false };
     }
     // Fresh credentials, and still "expired": that refresh did not help; the next one backs off.
     if (isExpiry(await classifyAnswer(replay.response, this.#config.expiredWhen))) this.#coordinator.refreshDidNotHelp(replay.generation);
-    return replay.response;
+    return replay;
   }
 
   /** Did a refresh land after a request stamped with `stampedGeneration` (waiting for one that is landing)? */

@@ -325,12 +325,12 @@ describe('RefreshCoordinator', () => {
   describe('a real expiry soon after a refresh (#15)', () => {
     it('refreshes at once for an answer that positively says expired, even within the cooldown', async () => {
       const { coordinator, clock, refreshCalls } = setup();
-      await coordinator.refreshFrom(0, 'positive');
+      await coordinator.refreshFrom(0, { evidence: 'positive' });
       clock.nowMs += 10;
-      expect(await coordinator.refreshFrom(1, 'positive')).toEqual({ kind: 'refreshed', generation: 2 });
+      expect(await coordinator.refreshFrom(1, { evidence: 'positive' })).toEqual({ kind: 'refreshed', generation: 2 });
       expect(refreshCalls).toHaveLength(2);
       // Still once per generation.
-      expect(await coordinator.refreshFrom(1, 'positive')).toEqual({ kind: 'refreshed', generation: 2 });
+      expect(await coordinator.refreshFrom(1, { evidence: 'positive' })).toEqual({ kind: 'refreshed', generation: 2 });
       expect(refreshCalls).toHaveLength(2);
     });
 
@@ -338,27 +338,27 @@ describe('RefreshCoordinator', () => {
       const { coordinator, clock, refreshCalls } = setup();
       await coordinator.refreshFrom(0);
       clock.nowMs += 10;
-      expect(await coordinator.refreshFrom(1, 'presumed')).toEqual({ kind: 'not-expiry' });
+      expect(await coordinator.refreshFrom(1, { evidence: 'presumed' })).toEqual({ kind: 'not-expiry' });
       expect(refreshCalls).toHaveLength(1);
     });
 
     it('backs off, longer each time, when refreshes did not help (their replays still met "expired")', async () => {
       const { coordinator, clock, refreshCalls } = setup(); // cooldownMs 1 s
-      await coordinator.refreshFrom(0, 'positive');
+      await coordinator.refreshFrom(0, { evidence: 'positive' });
       coordinator.refreshDidNotHelp(1);
       clock.nowMs += 10;
-      expect(await coordinator.refreshFrom(1, 'positive')).toEqual({ kind: 'failed', reason: 'backoff after a refresh that did not help' });
+      expect(await coordinator.refreshFrom(1, { evidence: 'positive' })).toEqual({ kind: 'failed', reason: 'backoff after a refresh that did not help' });
       clock.nowMs += 1_000;
-      expect(await coordinator.refreshFrom(1, 'positive')).toEqual({ kind: 'refreshed', generation: 2 });
+      expect(await coordinator.refreshFrom(1, { evidence: 'positive' })).toEqual({ kind: 'refreshed', generation: 2 });
       coordinator.refreshDidNotHelp(2);
       clock.nowMs += 1_500; // the second time, the wait doubles
-      expect(await coordinator.refreshFrom(2, 'positive')).toEqual({ kind: 'failed', reason: 'backoff after a refresh that did not help' });
+      expect(await coordinator.refreshFrom(2, { evidence: 'positive' })).toEqual({ kind: 'failed', reason: 'backoff after a refresh that did not help' });
       clock.nowMs += 500;
-      expect(await coordinator.refreshFrom(2, 'positive')).toEqual({ kind: 'refreshed', generation: 3 });
+      expect(await coordinator.refreshFrom(2, { evidence: 'positive' })).toEqual({ kind: 'refreshed', generation: 3 });
       expect(refreshCalls).toHaveLength(3);
       // A refresh that helped (no report) ends the series: the next early expiry refreshes at once.
       clock.nowMs += 10;
-      expect(await coordinator.refreshFrom(3, 'positive')).toEqual({ kind: 'refreshed', generation: 4 });
+      expect(await coordinator.refreshFrom(3, { evidence: 'positive' })).toEqual({ kind: 'refreshed', generation: 4 });
       expect(refreshCalls).toHaveLength(4);
     });
   });
