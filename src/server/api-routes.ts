@@ -58,17 +58,6 @@ export function registerApiRoutes(api: Hono<DemoEnv>, state: DemoState): void {
     return c.redirect(to, REDIRECT_STATUSES.includes(status) ? (status as 301 | 302 | 303 | 307 | 308) : 302);
   });
 
-  // Before the guard: holds the request, then redirects it (307: same method, same body) to
-  // /api/echo. The browser attaches the cookies anew on a redirect but keeps the request's own
-  // headers: a request stamped before a refresh lands reaches the guard with the new access
-  // cookie and the old CSRF header, the race a request meets when another worker's refresh lands
-  // between its stamp and its send, made deterministic.
-  api.all('/api/held-redirect', async (c) => {
-    const ms = clampInteger(c.req.query('ms'), DEFAULT_SLOW_MS, 0, MAX_SLOW_MS);
-    await wait(ms, state.shutdownSignal, c.req.raw.signal);
-    return c.redirect('/api/echo', 307);
-  });
-
   api.use('/api/*', async (c, next) => {
     const guard = await verifyJwtInRequest(c, state, false);
     if (!guard.ok) {
