@@ -5,7 +5,7 @@
 import { test } from '@playwright/test';
 import type { EngineName, Profile } from './engine.ts';
 
-export type Capability = 'stopServiceWorkers' | 'offline' | 'reloadBypassingCache' | 'workerConsole';
+export type Capability = 'stopServiceWorkers' | 'offline' | 'reloadBypassingCache' | 'workerConsole' | 'initScript';
 
 export const ENGINE_LIMITS: Readonly<Record<EngineName, Partial<Record<Capability, string>>>> = {
   chromium: {},
@@ -14,6 +14,13 @@ export const ENGINE_LIMITS: Readonly<Record<EngineName, Partial<Record<Capabilit
     offline: "offline emulation over BiDi cuts the tab's requests but not its service worker's (Firefox ESR 153, measured: the refresh and replays went through)",
     reloadBypassingCache: 'WebDriver BiDi in Firefox ESR 153 has no reload that bypasses the service worker',
     workerConsole: "puppeteer over BiDi delivers the pages' console lines, not the service worker's",
+  },
+  webkit: {
+    stopServiceWorkers: 'WebDriver classic has no command that stops a service worker, and WebKitGTK has no other automation protocol',
+    offline: 'WebDriver classic has no network conditions',
+    reloadBypassingCache: 'WebDriver classic has no reload that bypasses the service worker (its refresh is a plain reload)',
+    workerConsole: "WebDriver classic reads no console, and MiniBrowser's console-to-stdout setting does not reach the views it makes for automation: no console lines at all, pages' or worker's",
+    initScript: "WebDriver classic has no script that runs before a page's own (WebDriver BiDi's preload scripts would; this driver speaks classic)",
   },
 };
 
