@@ -1,4 +1,4 @@
-import { adopterPage, expect, logIn, openTab, test } from './fixtures.ts';
+import { adopterPage, expect, logIn, openTab, requires, test } from './fixtures.ts';
 
 const BROKEN_CONFIGS = {
   'wrong-types.json': { text: JSON.stringify({ api: '/api/', refresh: { url: '/token/refresh' } }), says: '"api" must be a non-empty array' },
@@ -15,6 +15,7 @@ test.use({
 
 for (const [name, { says }] of Object.entries(BROKEN_CONFIGS)) {
   test(`a broken config (${name}) stops the install, names what is wrong, and the page works as without the broker`, async ({ profile, backend }) => {
+    requires(profile, 'pageConsole');
     const { consoleLines } = profile;
     const tab = await openTab(profile, backend, name.replace('.json', '.html'));
 

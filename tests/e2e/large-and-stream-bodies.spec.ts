@@ -1,5 +1,5 @@
 import { postEchoInPage } from '../shared/naive-page.ts';
-import { adopterPage, expect, logIn, openControlledTab, test } from './fixtures.ts';
+import { adopterPage, expect, logIn, openControlledTab, requires, test } from './fixtures.ts';
 
 const MAX_REPLAY_BODY_BYTES = 1_024;
 
@@ -35,6 +35,7 @@ test('a body over the replay bound is sent once and its 401 goes back to the pag
 // Chromium 156 over HTTP/1.1), so the worker cannot tell it was a stream: within the bound it is
 // kept and replayed like any other body. This test pins that behavior down.
 test('a ReadableStream body reaches the broker whole and is replayed byte for byte', async ({ profile, backend }) => {
+  requires(profile, 'streamRequestBody');
   const tab = await openControlledTab(profile, backend, 'small-bound.html');
   await logIn(tab);
   await backend.expireAccessTokens();

@@ -1,8 +1,9 @@
-import { count, expect, fireBurst, logIn, openControlledTab, test, sleep } from './fixtures.ts';
+import { count, expect, fireBurst, logIn, openControlledTab, requires, test, sleep } from './fixtures.ts';
 
 const ACCESS_TTL_SECONDS = 4;
 
 test('where the access cookie carries its expiry, the broker refreshes just before it and no request meets a 401', async ({ profile, backend }) => {
+  requires(profile, 'cookieStoreExpires');
   // flask-jwt-extended with JWT_SESSION_COOKIE = False: cookies get the tokens' lifetimes.
   await backend.control({ sessionCookies: false, accessTtlSeconds: ACCESS_TTL_SECONDS });
   const tab = await openControlledTab(profile, backend);

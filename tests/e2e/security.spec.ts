@@ -1,5 +1,5 @@
 import { requestOtherOriginInPage } from '../shared/naive-page.ts';
-import { expect, logIn, openControlledTab, test, sleep } from './fixtures.ts';
+import { expect, logIn, openControlledTab, requires, test, sleep } from './fixtures.ts';
 import { startRecordingOrigin } from './recording-origin.ts';
 
 test('credential headers and refreshes stay on the configured origin: another origin\'s /api/ gets nothing from the broker', async ({ profile, backend }) => {
@@ -31,6 +31,7 @@ test('credential headers and refreshes stay on the configured origin: another or
 });
 
 test('no token, cookie value or secret appears in any console line of the pages or the worker, failures included', async ({ profile, backend }) => {
+  requires(profile, 'pageConsole');
   const lines = profile.consoleLines;
   const tab = await openControlledTab(profile, backend);
   await logIn(tab);

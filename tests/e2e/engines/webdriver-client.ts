@@ -44,7 +44,8 @@ export async function sendCommand<T>(
   const value = parsed.value as { error?: unknown; message?: unknown } | null | undefined;
   if (!response.ok || (value && typeof value === 'object' && typeof value.error === 'string')) {
     const code = typeof value?.error === 'string' ? value.error : `http-${response.status}`;
-    throw new WebDriverError(code, typeof value?.message === 'string' ? value.message : `${method} ${new URL(url).pathname} failed`);
+    const message = typeof value?.message === 'string' && value.message ? `: ${value.message}` : '';
+    throw new WebDriverError(code, `WebDriver ${method} ${new URL(url).pathname} answered ${code}${message}`);
   }
   return parsed.value as T;
 }

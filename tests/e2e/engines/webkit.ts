@@ -158,7 +158,8 @@ interface EvaluationSlot {
   done: boolean;
   /** JSON of the result; absent for undefined. */
   json?: string;
-  error?: string;
+  /** The thrown error's message. (Not `error`: a WebDriver answer with that key is a driver error.) */
+  failure?: string;
 }
 
 let nextEvaluation = 0;
@@ -176,7 +177,7 @@ function webkitTab(session: WebDriverSession, windows: WindowSwitch, handle: str
       const settle = (update) => Object.assign(slot, update, { done: true });
       Promise.resolve().then(() => fn(JSON.parse(arguments[1])))
         .then((value) => settle(value === undefined ? {} : { json: JSON.stringify(value) }),
-              (error) => settle({ error: String(error && error.message ? error.message : error) }));
+              (error) => settle({ failure: String(error && error.message ? error.message : error) }));
       return new Promise((resolve) => setTimeout(() => resolve(slot), 10));`;
     const poll = `const slots = window.__webkitEvaluations || {};
       const slot = slots[arguments[0]];
@@ -191,7 +192,7 @@ function webkitTab(session: WebDriverSession, windows: WindowSwitch, handle: str
       slot = await windows.inWindow(handle, () => session.executeSync<EvaluationSlot & { lost?: boolean }>(poll, [id], START_TIMEOUT_MS));
       if ((slot as { lost?: boolean }).lost) throw new Error('evaluate: the page navigated away before the function ended');
     }
-    if (slot.error !== undefined) throw new Error(`evaluate: ${slot.error}`);
+    if (slot.failure !== undefined) throw new Error(`evaluate: ${slot.failure}`);
     return (slot.json === undefined ? undefined : JSON.parse(slot.json)) as R;
   }
   return {
