@@ -1,7 +1,8 @@
 // The broker configs the benchmark's pages name. The matrix uses the one dist/ ships; the
 // known-lifetime workload compares a broker that can only react to 401s with one told where the
 // access token's expiry can be read. Both are spelled out (no preset) so that they keep meaning
-// the same thing when the preset's defaults change.
+// the same thing when the preset's defaults change. They sit beside the worker, at the root: the
+// worker takes no config from another directory (src/sw/registration-rules.ts).
 
 export const PROACTIVE_REFRESH_AHEAD_MS = 1500;
 
@@ -16,10 +17,10 @@ export const BROKER_CONFIGS = {
   /** dist/token-broker.json, what an adopter starts from. */
   default: { path: '/token-broker.json', content: undefined },
   /** Refreshes only when a 401 says so. */
-  reactive: { path: '/bench/token-broker-reactive.json', content: { api: ['/api/'], ...FLASK_NAMES } },
+  reactive: { path: '/token-broker-reactive.json', content: { api: ['/api/'], ...FLASK_NAMES } },
   /** Reads the access token's expiry from the CSRF cookie and refreshes before it. */
   proactive: {
-    path: '/bench/token-broker-proactive.json',
+    path: '/token-broker-proactive.json',
     content: { api: ['/api/'], ...FLASK_NAMES, accessExpiry: { cookie: 'csrf_access_token' }, refreshAheadMs: PROACTIVE_REFRESH_AHEAD_MS },
   },
 } as const;

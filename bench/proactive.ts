@@ -1,5 +1,6 @@
 // Item 5: when the worker can know the access token's lifetime (here a csrf_access_token cookie
-// with a Max-Age, flask's JWT_SESSION_COOKIE=False), does anything still pay a 401 round trip at
+// whose Max-Age is the token's lifetime: a flask app that passes max_age to set_access_cookies;
+// flask's own JWT_SESSION_COOKIE=False gives one year instead), does anything still pay a 401 round trip at
 // expiry? Short-lived tokens; the burst is fired just before they die, so it straddles the expiry,
 // as an app's requests would. No /__demo/expire here: the tokens age on their own.
 // It runs against whatever the built broker does: a config the broker refuses (a key it does not
@@ -30,7 +31,7 @@ export interface ProactiveResult {
   readonly plan: ProactivePlan;
   readonly accessTtlSeconds: number;
   readonly refreshAheadMs: number;
-  /** The server gave the cookies a Max-Age (its sessionCookies option exists). */
+  /** The server gave the cookies the tokens' lifetimes as Max-Age (its cookieMaxAge option exists). */
   readonly cookieExpiryKnown: boolean;
   /** Broker configs this broker build refused to install with (unknown keys): not measured. */
   readonly refusedConfigs: BrokerConfigName[];
@@ -57,7 +58,7 @@ const ENTRIES: readonly Entry[] = [
 ];
 
 export async function runProactive(browser: Browser, server: BenchServer, plan: ProactivePlan): Promise<ProactiveResult> {
-  const cookieExpiryKnown = await server.tryControl({ sessionCookies: false });
+  const cookieExpiryKnown = await server.tryControl({ cookieMaxAge: 'token-lifetime' });
   await server.control({ accessTtlSeconds: PROACTIVE_ACCESS_TTL_SECONDS, rotation: true, reuseDetection: true });
   try {
     const refusedConfigs: BrokerConfigName[] = [];
@@ -87,7 +88,7 @@ export async function runProactive(browser: Browser, server: BenchServer, plan: 
     };
   } finally {
     await server.control({ accessTtlSeconds: DEFAULT_ACCESS_TTL_SECONDS });
-    if (cookieExpiryKnown) await server.control({ sessionCookies: true });
+    if (cookieExpiryKnown) await server.control({ cookieMaxAge: 'flask-default' });
   }
 }
 

@@ -19,13 +19,14 @@ const CONTROL_TIMEOUT_MS = 10_000;
 /** The demo server's counters, as GET /__demo/stats returns them. */
 export type ServerStats = CounterSnapshot;
 
-/** What POST /__demo/control accepts; sessionCookies only on servers that have it. */
+/** What POST /__demo/control accepts; cookieMaxAge only on servers that have it. */
 export interface ServerControl {
   rotation?: boolean;
   reuseDetection?: boolean;
   accessTtlSeconds?: number;
   refreshDelayMs?: number;
-  sessionCookies?: boolean;
+  /** 'token-lifetime': the app passes max_age, so the cookies expire with their tokens. */
+  cookieMaxAge?: 'flask-default' | 'token-lifetime';
 }
 
 // The overhead pages: the same timing script, with no worker (run in a context that blocks

@@ -7,6 +7,8 @@ export interface HeapUsage {
   /** V8 heap in use, in bytes, after a forced GC: what would grow if the worker leaked. */
   usedBytes: number;
   totalBytes: number;
+  /** Bytes of ArrayBuffer contents (and external strings): where request bodies held for a replay live. */
+  backingStorageBytes: number;
 }
 
 const COMMAND_TIMEOUT_MS = 10_000;
@@ -41,9 +43,10 @@ export class WorkerHeapProbe {
   async measure(): Promise<HeapUsage> {
     await this.#send('HeapProfiler.collectGarbage');
     const result = await this.#send('Runtime.getHeapUsage');
-    const { usedSize, totalSize } = result as { usedSize?: unknown; totalSize?: unknown };
+    const { usedSize, totalSize, backingStorageSize } = result as { usedSize?: unknown; totalSize?: unknown; backingStorageSize?: unknown };
     if (typeof usedSize !== 'number' || typeof totalSize !== 'number') throw new Error('Runtime.getHeapUsage: unexpected answer');
-    return { usedBytes: usedSize, totalBytes: totalSize };
+    // backingStorageSize came with Chromium 124's protocol; older ones leave it out.
+    return { usedBytes: usedSize, totalBytes: totalSize, backingStorageBytes: typeof backingStorageSize === 'number' ? backingStorageSize : Number.NaN };
   }
 
   async detach(): Promise<void> {

@@ -4,8 +4,12 @@
 // loaded without it (a shift-reload), and answers the worker's questions about script-readable
 // cookies (see src/sw/page-cookie-reader.ts); it does nothing else to the page.
 // Where service workers are unavailable (an old browser, a non-secure origin) it does nothing.
+// It registers nothing but token-broker-sw.js with a config file beside it (registration-rules.ts):
+// an injected tag must not make it register another script or config.
 
 import { CLAIM_MESSAGE, READ_COOKIES_MESSAGE } from '../sw/page-protocol.ts';
+import { configUrlProblem, workerUrlProblem } from '../sw/registration-rules.ts';
+import { readDocumentCookies } from './document-cookies.ts';
 
 const DEFAULT_WORKER_URL = '/token-broker-sw.js';
 const DEFAULT_SCOPE = '/';
@@ -18,9 +22,14 @@ function registerTokenBroker(script: HTMLOrSVGScriptElement | null): void {
     return;
   }
   const workerUrl = new URL(sw, location.href);
+  const configUrl = new URL(config, location.href);
+  const problem = workerUrlProblem(workerUrl, location.origin) ?? configUrlProblem(configUrl, workerUrl);
+  if (problem) {
+    console.error(`token-broker: ${problem}; the broker is not registered`);
+    return;
+  }
   // The config URL travels in the worker's URL: a new config URL is a new worker, installed and
   // validated like any update.
-  const configUrl = new URL(config, location.href);
   workerUrl.searchParams.set('config', configUrl.pathname + configUrl.search);
   answerCookieQuestions(workerUrl.pathname);
   navigator.serviceWorker.register(workerUrl.href, { scope }).then((registration) => {
@@ -39,14 +48,12 @@ function answerCookieQuestions(workerPath: string): void {
     if (question?.type !== READ_COOKIES_MESSAGE || !Array.isArray(question.names)) return;
     const source = event.source;
     if (!(source instanceof ServiceWorker) || new URL(source.scriptURL).pathname !== workerPath) return;
-    const jar = new Map(document.cookie.split('; ').map((pair) => {
-      const separator = pair.indexOf('=');
-      return [pair.slice(0, separator), pair.slice(separator + 1)] as const;
-    }));
-    const values = Object.fromEntries(question.names.filter((name): name is string => typeof name === 'string')
-      .map((name) => [name, jar.get(name) ?? null]));
-    event.ports[0]?.postMessage({ values });
+    const names = question.names.filter((name): name is string => typeof name === 'string');
+    event.ports[0]?.postMessage({ values: readDocumentCookies(document.cookie, names) });
   });
+  // Messages added by addEventListener wait for DOMContentLoaded unless started: a tab still
+  // loading would leave the worker's question unanswered, and its refresh without a CSRF value.
+  navigator.serviceWorker.startMessages();
 }
 
 registerTokenBroker(document.currentScript);

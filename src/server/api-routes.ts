@@ -10,6 +10,8 @@ const MAX_ITEMS = 100;
 const DEFAULT_ITEMS = 5;
 const DEFAULT_SLOW_MS = 300;
 const MAX_SLOW_MS = 10_000;
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+const MAX_ECHOED_HEADERS = 20;
 
 export function registerApiRoutes(api: Hono<DemoEnv>, state: DemoState): void {
   // Counted around everything else so that guard answers count too.
@@ -38,11 +40,30 @@ export function registerApiRoutes(api: Hono<DemoEnv>, state: DemoState): void {
     return c.json({ msg: EXPIRED_MSG }, 401);
   });
 
+  // Before the guard: a 401 whose chunked body starts and never ends (until the client goes or
+  // the server closes), to show that the broker's look inside a 401 cannot hang a request.
+  api.all('/api/endless-401', (c) => {
+    c.set('expiredAnswer', true);
+    return new Response(endlessBody('{"msg": "Token has', state.shutdownSignal, c.req.raw.signal), {
+      status: 401,
+      headers: { 'content-type': 'application/json' },
+    });
+  });
+
+  // Before the guard: an open redirect under /api/ (?to=URL&status=3xx), the kind of route that
+  // would carry the broker's headers to another origin if it let them follow redirects.
+  api.all('/api/redirect', (c) => {
+    const to = c.req.query('to') ?? '/';
+    const status = Number(c.req.query('status') ?? '302');
+    return c.redirect(to, REDIRECT_STATUSES.includes(status) ? (status as 301 | 302 | 303 | 307 | 308) : 302);
+  });
+
   api.use('/api/*', async (c, next) => {
     const guard = await verifyJwtInRequest(c, state, false);
     if (!guard.ok) {
       if (guard.kind === 'expired') {
         c.set('expiredAnswer', true);
+        if (state.options.expiredAnswerDelayMs > 0) await wait(state.options.expiredAnswerDelayMs, state.shutdownSignal, c.req.raw.signal);
         // Distinct expired tokens, to compare with refreshes (one refresh per expiry is the broker's
         // promise). Keyed by a hash so that no token is kept, even in memory.
         const jwt = readCookie(c, ACCESS_COOKIE);
@@ -64,7 +85,10 @@ export function registerApiRoutes(api: Hono<DemoEnv>, state: DemoState): void {
   });
 
   // The raw body's bytes, hashed: lets a test prove that a replayed request carried the same body.
+  // With ?headers=a,b it also echoes those request headers: what reached the server, the page's
+  // own headers and the broker's, on a first send and on a replay alike.
   api.all('/api/echo', async (c) => {
+    const echoedHeaders = c.req.query('headers');
     const body = new Uint8Array(await c.req.arrayBuffer()) as Uint8Array<ArrayBuffer>;
     const contentType = c.req.header('content-type') ?? null;
     return c.json({
@@ -72,6 +96,7 @@ export function registerApiRoutes(api: Hono<DemoEnv>, state: DemoState): void {
       contentType,
       length: body.byteLength,
       sha256: sha256Hex(body),
+      ...(echoedHeaders === undefined ? {} : { headers: requestHeaders(c.req.raw.headers, echoedHeaders) }),
       // A multipart boundary differs from one FormData serialization to the next: compare parts.
       ...(contentType?.startsWith('multipart/form-data') ? { parts: await describeParts(body, contentType) } : {}),
     });
@@ -86,10 +111,35 @@ export function registerApiRoutes(api: Hono<DemoEnv>, state: DemoState): void {
   api.all('/api/*', (c) => c.json({ msg: 'Not Found' }, 404));
 }
 
+/** A body that sends `start`, then nothing more until one of the signals aborts; then it ends. */
+function endlessBody(start: string, ...signals: AbortSignal[]): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(start));
+      const end = () => {
+        try {
+          controller.close();
+        } catch {
+          // already cancelled by the reader (the client went away)
+        }
+      };
+      if (signals.some((signal) => signal.aborted)) end();
+      for (const signal of signals) signal.addEventListener('abort', end, { once: true });
+    },
+  });
+}
+
 function clampInteger(raw: string | undefined, fallback: number, min: number, max: number): number {
   const parsed = raw === undefined ? Number.NaN : Number.parseInt(raw, 10);
   if (Number.isNaN(parsed)) return fallback;
   return Math.min(max, Math.max(min, parsed));
+}
+
+/** The named request headers (comma-separated), null where absent. Never the Cookie header: its
+ * HttpOnly values (the JWTs) must not become readable by the page through an echo. */
+function requestHeaders(headers: Headers, names: string): Record<string, string | null> {
+  const wanted = names.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '' && name !== 'cookie');
+  return Object.fromEntries(wanted.slice(0, MAX_ECHOED_HEADERS).map((name) => [name, headers.get(name)]));
 }
 
 function sha256Hex(bytes: Uint8Array): string {

@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { registerApiRoutes } from './api-routes.ts';
 import type { DemoCounters } from './counters.ts';
 import { type DemoStats, registerDemoRoutes, statsOf } from './demo-routes.ts';
+import { registerEventRoutes } from './event-routes.ts';
 import { type DemoOptions, resolveOptions } from './options.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { type DemoEnv, DemoState } from './state.ts';
@@ -39,6 +40,8 @@ export function createDemoApp(appOptions: DemoAppOptions = {}): DemoApp {
   const state = new DemoState(resolveOptions(options), now);
   const app = new Hono<DemoEnv>();
 
+  // First: its hooks see every refresh and API request before a handler answers it.
+  registerEventRoutes(app, state);
   registerSessionRoutes(app, state);
   registerApiRoutes(app, state);
   registerDemoRoutes(app, state);

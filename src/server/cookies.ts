@@ -15,21 +15,30 @@ export const BROKER_SWITCH_COOKIE = 'demo_broker';
 
 const BASE = { path: '/', sameSite: 'Lax' } as const;
 
+/** flask-jwt-extended's config.cookie_max_age with JWT_SESSION_COOKIE = False: one year. */
+export const FLASK_COOKIE_MAX_AGE_SECONDS = 31_540_000;
+
 /**
  * `maxAgeSeconds` undefined: session cookies (JWT_SESSION_COOKIE = True, flask's default).
- * A number: JWT_SESSION_COOKIE = False, where flask gives each cookie the token's lifetime, which
- * is what lets a service worker read the access token's expiry from the CSRF cookie.
+ * A number: Max-Age, and Expires computed from it as werkzeug's set_cookie does. Which number is
+ * the caller's choice (see DemoOptions.cookieMaxAge): one year unless the app passes the token's
+ * lifetime, the only case where a service worker can read the access token's expiry from a cookie.
  */
 export function setAccessCookies(c: Context, token: IssuedToken, maxAgeSeconds?: number): void {
-  const lifetime = maxAgeSeconds === undefined ? {} : { maxAge: maxAgeSeconds };
+  const lifetime = lifetimeAttributes(maxAgeSeconds);
   setCookie(c, ACCESS_COOKIE, token.jwt, { ...BASE, ...lifetime, httpOnly: true });
   setCookie(c, ACCESS_CSRF_COOKIE, token.csrf, { ...BASE, ...lifetime });
 }
 
 export function setRefreshCookies(c: Context, token: IssuedToken, maxAgeSeconds?: number): void {
-  const lifetime = maxAgeSeconds === undefined ? {} : { maxAge: maxAgeSeconds };
+  const lifetime = lifetimeAttributes(maxAgeSeconds);
   setCookie(c, REFRESH_COOKIE, token.jwt, { ...BASE, ...lifetime, httpOnly: true });
   setCookie(c, REFRESH_CSRF_COOKIE, token.csrf, { ...BASE, ...lifetime });
+}
+
+function lifetimeAttributes(maxAgeSeconds: number | undefined): { maxAge?: number; expires?: Date } {
+  if (maxAgeSeconds === undefined) return {};
+  return { maxAge: maxAgeSeconds, expires: new Date(Date.now() + maxAgeSeconds * 1000) };
 }
 
 /** unset_jwt_cookies: empty values that expire at once. */

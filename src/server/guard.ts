@@ -2,11 +2,13 @@
 // broker must recognise exactly these answers:
 //   1. cookie missing              -> 401 Missing cookie "<name>"
 //   2. CSRF header missing         -> 401 Missing CSRF token          (POST, PUT, PATCH, DELETE only)
-//   3. decode: expired             -> 401 Token has expired           (our access epoch counts here too)
-//              malformed/bad sig   -> 422 <decoding error>
+//   3. decode: malformed/bad sig   -> 422 <decoding error>
 //   4. CSRF header != csrf claim   -> 401 CSRF double submit tokens do not match
-//   5. wrong token type            -> 422 Only non-refresh tokens are allowed / Only refresh tokens are allowed
-//   6. blocklist                   -> 401 Token has been revoked
+//      (before expiry: flask decodes an expired token again to build its error, and that decode
+//      compares the CSRF value, so an expired token with a wrong header is a CSRF 401)
+//   5. expired                     -> 401 Token has expired           (our access epoch counts here too)
+//   6. wrong token type            -> 422 Only non-refresh tokens are allowed / Only refresh tokens are allowed
+//   7. blocklist                   -> 401 Token has been revoked
 // OPTIONS is exempt, as JWT's default exempt_methods says.
 import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
@@ -46,14 +48,13 @@ export async function verifyJwtInRequest(c: Context, state: DemoState, refresh: 
   }
 
   const decoded = await state.signer.decode(jwt);
-  if (!decoded.ok) {
-    return decoded.reason === 'expired' ? fail(401, EXPIRED_MSG, 'expired') : fail(422, decoded.message, 'invalid');
-  }
-  const { claims } = decoded;
-  if (claims.epoch !== undefined && claims.epoch < state.accessEpoch) return fail(401, EXPIRED_MSG, 'expired');
-  if (csrfValue !== undefined && !sameString(csrfValue, claims.csrf)) {
+  if (!decoded.ok && decoded.reason === 'invalid') return fail(422, decoded.message, 'invalid');
+  const claims = decoded.claims;
+  if (csrfValue !== undefined && claims && !sameString(csrfValue, claims.csrf)) {
     return fail(401, 'CSRF double submit tokens do not match', 'csrf-mismatch');
   }
+  if (!decoded.ok || !claims) return fail(401, EXPIRED_MSG, 'expired');
+  if (claims.epoch !== undefined && claims.epoch < state.accessEpoch) return fail(401, EXPIRED_MSG, 'expired');
 
   if (refresh && claims.type !== 'refresh') return fail(422, 'Only refresh tokens are allowed', 'wrong-type');
   if (!refresh && claims.type === 'refresh') return fail(422, 'Only non-refresh tokens are allowed', 'wrong-type');

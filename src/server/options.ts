@@ -3,6 +3,14 @@
 
 export type RefreshBehavior = 'normal' | 'error-500' | 'refuse-401' | 'hang';
 
+/**
+ * What the app passes as `max_age` to flask-jwt-extended's set_access_cookies and
+ * set_refresh_cookies. 'flask-default': nothing, so the library decides (session cookies with
+ * JWT_SESSION_COOKIE, else one year). 'token-lifetime': each token's lifetime, which the library
+ * then uses whatever JWT_SESSION_COOKIE says: the one setup where a cookie expires with its token.
+ */
+export type CookieMaxAge = 'flask-default' | 'token-lifetime';
+
 export interface DemoOptions {
   /** Lifetime of an access token (the `exp` claim). */
   accessTtlSeconds: number;
@@ -12,11 +20,18 @@ export interface DemoOptions {
   rotation: boolean;
   /** A spent refresh token presented again revokes its whole session. */
   reuseDetection: boolean;
-  /** flask's JWT_SESSION_COOKIE: true (the default) sets cookies without Max-Age; false gives them the tokens' lifetimes. */
+  /**
+   * flask's JWT_SESSION_COOKIE: true (the default) sets cookies without Max-Age; false gives them
+   * Max-Age 31540000 (one year, flask's config.cookie_max_age), not the tokens' lifetimes.
+   * Ignored when cookieMaxAge is 'token-lifetime', as flask ignores it when the app passes max_age.
+   */
   sessionCookies: boolean;
+  cookieMaxAge: CookieMaxAge;
   /** Delay added to a normal refresh answer, after the tokens were already rotated. */
   refreshDelayMs: number;
   refreshBehavior: RefreshBehavior;
+  /** Delay before an "expired" 401 is answered: lets a test have a whole burst sent before any 401 returns. */
+  expiredAnswerDelayMs: number;
 }
 
 export const DEFAULT_ACCESS_TTL_SECONDS = 30;
@@ -24,6 +39,7 @@ export const DEFAULT_REFRESH_TTL_SECONDS = 30 * 24 * 3600;
 export const MAX_REFRESH_DELAY_MS = 60_000;
 const MAX_TTL_SECONDS = 365 * 24 * 3600;
 const REFRESH_BEHAVIORS: readonly RefreshBehavior[] = ['normal', 'error-500', 'refuse-401', 'hang'];
+const COOKIE_MAX_AGES: readonly CookieMaxAge[] = ['flask-default', 'token-lifetime'];
 
 export function resolveOptions(input: Partial<DemoOptions> = {}): DemoOptions {
   const resolved: DemoOptions = {
@@ -32,8 +48,10 @@ export function resolveOptions(input: Partial<DemoOptions> = {}): DemoOptions {
     rotation: true,
     reuseDetection: true,
     sessionCookies: true,
+    cookieMaxAge: 'flask-default',
     refreshDelayMs: 0,
     refreshBehavior: 'normal',
+    expiredAnswerDelayMs: 0,
   };
   // Options given to the constructor go through the same checks as run-time changes.
   const result = applyOptionChanges(resolved, stripUndefined(input));
@@ -65,10 +83,17 @@ export function applyOptionChanges(current: DemoOptions, changes: unknown): Opti
         next[key] = value;
         break;
       case 'refreshDelayMs':
+      case 'expiredAnswerDelayMs':
         if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_REFRESH_DELAY_MS) {
-          return { ok: false, error: `refreshDelayMs must be a number from 0 to ${MAX_REFRESH_DELAY_MS}` };
+          return { ok: false, error: `${key} must be a number from 0 to ${MAX_REFRESH_DELAY_MS}` };
         }
-        next.refreshDelayMs = value;
+        next[key] = value;
+        break;
+      case 'cookieMaxAge':
+        if (!COOKIE_MAX_AGES.includes(value as CookieMaxAge)) {
+          return { ok: false, error: `cookieMaxAge must be one of ${COOKIE_MAX_AGES.join(', ')}` };
+        }
+        next.cookieMaxAge = value as CookieMaxAge;
         break;
       case 'refreshBehavior':
         if (!REFRESH_BEHAVIORS.includes(value as RefreshBehavior)) {

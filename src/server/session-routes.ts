@@ -1,6 +1,6 @@
 // Login, logout and the refresh endpoint: the routes that hand out cookies.
 import type { Context, Hono } from 'hono';
-import { setAccessCookies, setRefreshCookies, unsetJwtCookies } from './cookies.ts';
+import { FLASK_COOKIE_MAX_AGE_SECONDS, setAccessCookies, setRefreshCookies, unsetJwtCookies } from './cookies.ts';
 import { EXPIRED_MSG, failureResponse, verifyJwtInRequest } from './guard.ts';
 import { MAX_REFRESH_DELAY_MS } from './options.ts';
 import { type DemoEnv, type DemoState, wait } from './state.ts';
@@ -114,9 +114,16 @@ async function readUsername(c: Context<DemoEnv>): Promise<string> {
 }
 
 function accessCookieMaxAge(state: DemoState): number | undefined {
-  return state.options.sessionCookies ? undefined : state.options.accessTtlSeconds;
+  return cookieMaxAge(state, state.options.accessTtlSeconds);
 }
 
 function refreshCookieMaxAge(state: DemoState): number | undefined {
-  return state.options.sessionCookies ? undefined : state.options.refreshTtlSeconds;
+  return cookieMaxAge(state, state.options.refreshTtlSeconds);
+}
+
+// set_*_cookies(response, token, max_age): `max_age or config.cookie_max_age`.
+function cookieMaxAge(state: DemoState, tokenLifetimeSeconds: number): number | undefined {
+  const { cookieMaxAge: passed, sessionCookies } = state.options;
+  if (passed === 'token-lifetime') return tokenLifetimeSeconds;
+  return sessionCookies ? undefined : FLASK_COOKIE_MAX_AGE_SECONDS;
 }

@@ -2,6 +2,7 @@
 // so that two servers in one process (parallel tests) never share tokens, sessions or counts.
 import type { IncomingMessage } from 'node:http';
 import { DemoCounters } from './counters.ts';
+import { ServerEventLog } from './event-log.ts';
 import type { DemoOptions } from './options.ts';
 import { SessionRegistry } from './sessions.ts';
 import { type TokenClaims, TokenSigner } from './tokens.ts';
@@ -10,6 +11,7 @@ export class DemoState {
   readonly signer: TokenSigner;
   readonly sessions = new SessionRegistry();
   readonly counters = new DemoCounters();
+  readonly events: ServerEventLog;
   options: DemoOptions;
   /** Every access token carries the epoch it was issued in; older epochs are answered "expired". */
   accessEpoch = 0;
@@ -18,6 +20,7 @@ export class DemoState {
   constructor(options: DemoOptions, now: () => number = Date.now) {
     this.options = options;
     this.signer = new TokenSigner(now);
+    this.events = new ServerEventLog(now);
   }
 
   /** Aborted when the server closes: ends held refreshes and slow answers at once. */

@@ -39,7 +39,8 @@ export interface IssueRequest {
 
 export type DecodeResult =
   | { ok: true; claims: TokenClaims }
-  | { ok: false; reason: 'expired' }
+  /** `claims`: the expired token's verified claims (its signature held), as PyJWT's allow_expired gives them. */
+  | { ok: false; reason: 'expired'; claims: TokenClaims | undefined }
   | { ok: false; reason: 'invalid'; message: string };
 
 const ALGORITHM = 'HS256';
@@ -85,7 +86,10 @@ export class TokenSigner {
         currentDate: new Date(this.#now()),
       }));
     } catch (error) {
-      if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };
+      if (error instanceof errors.JWTExpired) {
+        const claims = readClaims(error.payload);
+        return { ok: false, reason: 'expired', claims: typeof claims === 'string' ? undefined : claims };
+      }
       if (error instanceof errors.JWSSignatureVerificationFailed) {
         return { ok: false, reason: 'invalid', message: 'Signature verification failed' };
       }

@@ -8,6 +8,7 @@ import { untilAborted } from './abortable.ts';
 import { boundedStore } from './bounded-storage.ts';
 import { resolveConfig, type TokenBrokerConfig } from './config.ts';
 import { TokenBrokerError } from './errors.ts';
+import { configUrlProblem } from './registration-rules.ts';
 
 /** The config URL the register script put in the worker's own URL (`?config=`). */
 export function configUrlOf(workerUrl: string): string {
@@ -20,9 +21,8 @@ export function configUrlOf(workerUrl: string): string {
     });
   }
   const configUrl = new URL(configPath, url);
-  if (configUrl.origin !== url.origin) {
-    throw new TokenBrokerError('config-unavailable', { url: configUrl.href, reason: 'the config must be on the worker\'s origin' });
-  }
+  const problem = configUrlProblem(configUrl, url);
+  if (problem) throw new TokenBrokerError('config-unavailable', { url: configUrl.href, reason: problem });
   return configUrl.href;
 }
 

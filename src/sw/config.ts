@@ -25,6 +25,10 @@ export interface TokenBrokerOptions {
     headers?: Record<string, HeaderValue>;
     /** @default "same-origin" */
     credentials?: RequestCredentials;
+    /** A 401/403 of the refresh endpoint whose JSON body holds one of `values` at `name` is a failed
+     * refresh (the server refused the request's headers, e.g. a missing CSRF value, before it looked
+     * at the refresh token), not an ended session. Any other 401/403 ends the session. */
+    failedWhen?: { jsonField: { name: string; values: string[] } };
   };
   /** Headers set on every brokered request and replay, from their current source. @default {} */
   headers?: Record<string, HeaderValue>;
@@ -35,6 +39,10 @@ export interface TokenBrokerOptions {
   cooldownMs?: number;
   /** Request bodies up to this size are kept for a replay; larger ones are sent once. @default 10485760 */
   maxReplayBodyBytes?: number;
+  /** At most this many bytes of bodies kept for a replay, all requests together; a body beyond it
+   * is sent once, as it came (its 401 goes back to the page). At least `maxReplayBodyBytes`.
+   * @default 33554432, or `maxReplayBodyBytes` when that is larger */
+  maxHeldBodyBytes?: number;
   /** At most this many brokered requests on the wire at once; the others wait in the worker,
    * where a refresh can pass them and they can be held for it. @default 16 */
   maxConcurrentRequests?: number;
@@ -60,9 +68,16 @@ export const DEFAULT_REFRESH_CREDENTIALS: RequestCredentials = 'same-origin';
 export const DEFAULT_REFRESH_TIMEOUT_MS = 10_000;
 export const DEFAULT_COOLDOWN_MS = 3_000;
 export const DEFAULT_MAX_REPLAY_BODY_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_MAX_HELD_BODY_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_EXPIRED_STATUS: readonly number[] = [401];
 export const DEFAULT_REFRESH_AHEAD_MS = 2_000;
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 16;
+
+/** "The answer's JSON body holds one of `values` at its top-level key `name`." */
+export interface JsonFieldRule {
+  readonly name: string;
+  readonly values: readonly string[];
+}
 
 /** An API prefix resolved against the worker's origin. */
 export interface ApiPrefix {
@@ -77,15 +92,17 @@ export interface TokenBrokerConfig {
     readonly method: string;
     readonly headers: Readonly<Record<string, HeaderValue>>;
     readonly credentials: RequestCredentials;
+    readonly failedWhen?: { readonly jsonField: JsonFieldRule };
   };
   readonly headers: Readonly<Record<string, HeaderValue>>;
   readonly refreshTimeoutMs: number;
   readonly cooldownMs: number;
   readonly maxReplayBodyBytes: number;
+  readonly maxHeldBodyBytes: number;
   readonly maxConcurrentRequests: number;
   readonly expiredWhen: {
     readonly status: readonly number[];
-    readonly jsonField?: { readonly name: string; readonly values: readonly string[] };
+    readonly jsonField?: JsonFieldRule;
     readonly wwwAuthenticate?: string;
   };
   readonly accessExpiry?: { readonly cookie: string };
@@ -93,9 +110,9 @@ export interface TokenBrokerConfig {
 }
 
 const TOP_LEVEL_KEYS = ['preset', 'api', 'refresh', 'headers', 'refreshTimeoutMs', 'cooldownMs', 'maxReplayBodyBytes',
-  'maxConcurrentRequests', 'expiredWhen', 'accessExpiry', 'refreshAheadMs'];
+  'maxHeldBodyBytes', 'maxConcurrentRequests', 'expiredWhen', 'accessExpiry', 'refreshAheadMs'];
 const EXPIRED_WHEN_KEYS = ['status', 'jsonField', 'wwwAuthenticate'];
-const REFRESH_KEYS = ['url', 'method', 'headers', 'credentials'];
+const REFRESH_KEYS = ['url', 'method', 'headers', 'credentials', 'failedWhen'];
 const REFRESH_METHODS = ['POST', 'GET', 'PUT', 'PATCH'];
 const CREDENTIALS_MODES = ['omit', 'same-origin', 'include'];
 
@@ -136,6 +153,7 @@ export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerCo
   let refreshMethod: string = preset?.refresh.method ?? DEFAULT_REFRESH_METHOD;
   let refreshCredentials = DEFAULT_REFRESH_CREDENTIALS;
   let refreshHeaders: Record<string, HeaderValue> = { ...preset?.refresh.headers };
+  let refreshFailedWhen: TokenBrokerConfig['refresh']['failedWhen'] = preset?.refresh.failedWhen;
   if (!isPlainObject(raw.refresh)) {
     problem('refresh', `must be an object with at least "url"; got ${describe(raw.refresh)}`);
   } else {
@@ -161,6 +179,12 @@ export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerCo
     if (refresh.headers !== undefined) {
       refreshHeaders = { ...refreshHeaders, ...parseHeaders(refresh.headers, 'refresh.headers', problem) };
     }
+    if (refresh.failedWhen !== undefined) {
+      const failedWhen = refresh.failedWhen;
+      const jsonField = isPlainObject(failedWhen) && Object.keys(failedWhen).length === 1 ? parseJsonFieldRule(failedWhen.jsonField) : undefined;
+      if (jsonField) refreshFailedWhen = { jsonField };
+      else problem('refresh.failedWhen', `must be { "jsonField": { "name": KEY, "values": [TEXT, ...] } }; got ${describe(failedWhen)}`);
+    }
   }
 
   let headers: Record<string, HeaderValue> = { ...preset?.headers };
@@ -168,7 +192,14 @@ export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerCo
 
   const refreshTimeoutMs = parsePositiveInteger(raw.refreshTimeoutMs, 'refreshTimeoutMs', DEFAULT_REFRESH_TIMEOUT_MS, problem);
   const cooldownMs = parsePositiveInteger(raw.cooldownMs, 'cooldownMs', DEFAULT_COOLDOWN_MS, problem);
+  const problemsBeforeReplayBound = problems.length;
   const maxReplayBodyBytes = parsePositiveInteger(raw.maxReplayBodyBytes, 'maxReplayBodyBytes', DEFAULT_MAX_REPLAY_BODY_BYTES, problem);
+  const replayBoundValid = problems.length === problemsBeforeReplayBound;
+  const maxHeldBodyBytes = parsePositiveInteger(raw.maxHeldBodyBytes, 'maxHeldBodyBytes',
+    Math.max(DEFAULT_MAX_HELD_BODY_BYTES, maxReplayBodyBytes), problem);
+  if (replayBoundValid && raw.maxHeldBodyBytes !== undefined && maxHeldBodyBytes < maxReplayBodyBytes) {
+    problem('maxHeldBodyBytes', `must be at least maxReplayBodyBytes (${maxReplayBodyBytes}): a body within the replay bound must fit in the budget`);
+  }
   const maxConcurrentRequests = parsePositiveInteger(raw.maxConcurrentRequests, 'maxConcurrentRequests', DEFAULT_MAX_CONCURRENT_REQUESTS, problem);
   const refreshAheadMs = parsePositiveInteger(raw.refreshAheadMs, 'refreshAheadMs', DEFAULT_REFRESH_AHEAD_MS, problem);
   const expiredWhen = raw.expiredWhen === undefined
@@ -194,11 +225,15 @@ export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerCo
 
   return deepFreeze({
     api,
-    refresh: { url: refreshUrl, method: refreshMethod, headers: refreshHeaders, credentials: refreshCredentials },
+    refresh: {
+      url: refreshUrl, method: refreshMethod, headers: refreshHeaders, credentials: refreshCredentials,
+      ...(refreshFailedWhen ? { failedWhen: refreshFailedWhen } : {}),
+    },
     headers,
     refreshTimeoutMs,
     cooldownMs,
     maxReplayBodyBytes,
+    maxHeldBodyBytes,
     maxConcurrentRequests,
     expiredWhen,
     ...(accessExpiry ? { accessExpiry } : {}),
@@ -221,19 +256,23 @@ function parseExpiredWhen(value: unknown, problem: Report): TokenBrokerConfig['e
       problem('expiredWhen.status', `must be a non-empty array of 4xx status codes; got ${describe(value.status)}`);
     }
   }
-  const result: { status: readonly number[]; jsonField?: { name: string; values: string[] }; wwwAuthenticate?: string } = { status };
+  const result: { status: readonly number[]; jsonField?: JsonFieldRule; wwwAuthenticate?: string } = { status };
   if (value.jsonField !== undefined) {
-    const field = value.jsonField;
-    if (isPlainObject(field) && typeof field.name === 'string' && field.name !== '' && Array.isArray(field.values) &&
-      field.values.length > 0 && field.values.every((v: unknown) => typeof v === 'string') && Object.keys(field).length === 2) {
-      result.jsonField = { name: field.name, values: field.values as string[] };
-    } else {
-      problem('expiredWhen.jsonField', `must be { "name": KEY, "values": [TEXT, ...] }; got ${describe(field)}`);
-    }
+    const jsonField = parseJsonFieldRule(value.jsonField);
+    if (jsonField) result.jsonField = jsonField;
+    else problem('expiredWhen.jsonField', `must be { "name": KEY, "values": [TEXT, ...] }; got ${describe(value.jsonField)}`);
   }
   if (value.wwwAuthenticate !== undefined) {
     if (typeof value.wwwAuthenticate === 'string' && value.wwwAuthenticate !== '') result.wwwAuthenticate = value.wwwAuthenticate;
     else problem('expiredWhen.wwwAuthenticate', `must be a non-empty string; got ${describe(value.wwwAuthenticate)}`);
   }
   return result;
+}
+
+function parseJsonFieldRule(field: unknown): JsonFieldRule | undefined {
+  if (isPlainObject(field) && typeof field.name === 'string' && field.name !== '' && Array.isArray(field.values) &&
+    field.values.length > 0 && field.values.every((v: unknown) => typeof v === 'string') && Object.keys(field).length === 2) {
+    return { name: field.name, values: field.values as string[] };
+  }
+  return undefined;
 }

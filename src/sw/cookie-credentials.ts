@@ -10,11 +10,13 @@
 
 import { AccessExpiryTracker, type CookieWithExpiry } from './access-expiry.ts';
 import type { HeaderValue, TokenBrokerConfig } from './config.ts';
-import type { CredentialSource, RefreshResult, StampedCredentials } from './credential-source.ts';
+import type { ClientContext, CredentialSource, RefreshResult, StampedCredentials } from './credential-source.ts';
+import { readJsonField } from './expiry-detector.ts';
 
-/** The part of the Cookie Store API the broker uses (not yet in TypeScript's worker types). */
+/** The part of the Cookie Store API the broker uses (not yet in TypeScript's worker types). A
+ * reader that asks the tabs may prefer the requesting tab; the Cookie Store API ignores `client`. */
 export interface CookieReader {
-  get(name: string): Promise<CookieWithExpiry | null | undefined>;
+  get(name: string, client?: ClientContext): Promise<CookieWithExpiry | null | undefined>;
 }
 
 /** Cookie values read at one moment, by name; null where there was no such cookie. */
@@ -43,8 +45,8 @@ export class CookieCredentials implements CredentialSource {
     this.#fetch = fetchImpl ?? ((input, init) => fetch(input, init));
   }
 
-  async stamp(headers: Headers): Promise<StampedCredentials> {
-    const cookies = await this.#read(this.#stampCookieNames);
+  async stamp(headers: Headers, client?: ClientContext): Promise<StampedCredentials> {
+    const cookies = await this.#read(this.#stampCookieNames, client);
     setHeaders(headers, this.#config.headers, cookies);
     const expiryCookie = this.#config.accessExpiry?.cookie;
     return { expiresAtMs: expiryCookie === undefined ? undefined : this.#accessExpiry.expiresAtMs(cookies.get(expiryCookie)) };
@@ -55,6 +57,15 @@ export class CookieCredentials implements CredentialSource {
     const stampedNames = cookieNames(this.#config.headers);
     // One read for both: the refresh's own headers, and the values a stamp would send now.
     const cookies = await this.#read([...new Set([...cookieNames(this.#config.refresh.headers), ...stampedNames])]);
+    // A refresh without its CSRF value is refused before the server looks at the refresh token
+    // (flask: 401 "Missing CSRF token"), and that 401 would read as an ended session. Unreadable
+    // is not absent (a blind cookie store, no tab answering in time): send nothing, say why.
+    const unreadable = Object.entries(this.#config.refresh.headers)
+      .find(([, value]) => typeof value !== 'string' && !cookies.get(value.cookie));
+    if (unreadable) {
+      const [header, value] = unreadable as [string, { cookie: string }];
+      return { kind: 'failed', reason: `the cookie "${value.cookie}" for the refresh header ${header} could not be read; no refresh sent` };
+    }
     const headers = new Headers();
     setHeaders(headers, this.#config.refresh.headers, cookies);
     const stale = new Map(stampedNames.map((name) => [name, cookies.get(name)?.value]));
@@ -63,6 +74,13 @@ export class CookieCredentials implements CredentialSource {
       response = await this.#fetch(url, { method, headers, credentials, cache: 'no-store', redirect: 'error', signal });
     } catch (error) {
       return { kind: 'failed', reason: signal.aborted ? 'timeout' : `network error (${errorName(error)})` };
+    }
+    if (response.status === 401 || response.status === 403) {
+      const refusedHeaders = await this.#refusedForItsHeaders(response);
+      void response.body?.cancel().catch(() => undefined);
+      if (signal.aborted) return { kind: 'failed', reason: 'timeout' };
+      if (refusedHeaders) return { kind: 'failed', reason: `the refresh endpoint refused the refresh's headers (status ${response.status}), not the session` };
+      return { kind: 'refused', status: response.status };
     }
     // The answer's body is the app's own business in cookie mode; only the status counts.
     void response.body?.cancel().catch(() => undefined);
@@ -75,13 +93,20 @@ export class CookieCredentials implements CredentialSource {
       await this.#untilCookiesMoved(stale, signal);
       return { kind: 'refreshed' };
     }
-    if (response.status === 401 || response.status === 403) return { kind: 'refused', status: response.status };
     return { kind: 'failed', reason: `status ${response.status}` };
   }
 
+  /** Does this 401/403 say the request's headers were wrong (`refresh.failedWhen`), not the session? */
+  async #refusedForItsHeaders(response: Response): Promise<boolean> {
+    const rule = this.#config.refresh.failedWhen?.jsonField;
+    if (!rule) return false;
+    const value = await readJsonField(response, rule.name);
+    return typeof value === 'string' && rule.values.includes(value);
+  }
+
   /** Reads `names` at once; a cookie that cannot be read counts as absent. */
-  async #read(names: readonly string[]): Promise<CookieValues> {
-    const cookies = await Promise.all(names.map((name) => this.#cookies.get(name).catch(() => null)));
+  async #read(names: readonly string[], client?: ClientContext): Promise<CookieValues> {
+    const cookies = await Promise.all(names.map((name) => this.#cookies.get(name, client).catch(() => null)));
     return new Map(names.map((name, index) => [name, cookies[index] ?? null]));
   }
 

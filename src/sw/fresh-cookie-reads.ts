@@ -4,8 +4,11 @@
 // but it can share the next one: all callers that arrive during one read share the read that
 // starts when it ends. One request at a time: one read each, as before. Twenty at once: two reads
 // instead of twenty, each a round trip to the network process that also carries the requests.
+// A shared read is asked for the tab of the request that started it: the tabs fallback prefers
+// that tab's answer, and any tab's value is a value the browser holds.
 
 import type { CookieReader } from './cookie-credentials.ts';
+import type { ClientContext } from './credential-source.ts';
 
 type CookieAnswer = Awaited<ReturnType<CookieReader['get']>>;
 
@@ -24,16 +27,16 @@ export class FreshCookieReads implements CookieReader {
     this.#cookies = cookies;
   }
 
-  get(name: string): Promise<CookieAnswer> {
+  get(name: string, client?: ClientContext): Promise<CookieAnswer> {
     const pending = this.#pending.get(name);
-    if (!pending) return this.#start(name);
-    pending.next ??= pending.current.then(() => this.#start(name), () => this.#start(name));
+    if (!pending) return this.#start(name, client);
+    pending.next ??= pending.current.then(() => this.#start(name, client), () => this.#start(name, client));
     return pending.next;
   }
 
   /** A read that starts now; while it runs, later askers queue for the one after it. */
-  #start(name: string): Promise<CookieAnswer> {
-    const read = this.#cookies.get(name);
+  #start(name: string, client: ClientContext | undefined): Promise<CookieAnswer> {
+    const read = this.#cookies.get(name, client);
     const pending: PendingReads = { current: read, next: undefined };
     this.#pending.set(name, pending);
     const settle = () => {

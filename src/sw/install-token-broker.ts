@@ -42,8 +42,14 @@ export function createTokenBroker(config: TokenBrokerConfig, env: Partial<Broker
 /** Routes the broker's requests, every method, through `router`. */
 export function installTokenBroker(router: Router, broker: TokenBroker): void {
   for (const method of METHODS) {
-    router.registerRoute(new Route(({ request }) => broker.matches(request), ({ request }) => broker.handle(request), method));
+    router.registerRoute(new Route(({ request }) => broker.matches(request), ({ request, event }) => broker.handle(request, { clientId: clientIdOf(event) }), method));
   }
+}
+
+/** The tab a fetch event comes from (FetchEvent.clientId; empty or absent when unknown). */
+function clientIdOf(event: unknown): string | undefined {
+  const clientId = (event as { clientId?: unknown } | undefined)?.clientId;
+  return typeof clientId === 'string' && clientId !== '' ? clientId : undefined;
 }
 
 function createCredentialSource(config: TokenBrokerConfig, env: BrokerEnvironment): CredentialSource {

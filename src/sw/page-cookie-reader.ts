@@ -6,46 +6,74 @@
 // from document.cookie, which is exactly what the page itself could read.
 
 import type { CookieReader } from './cookie-credentials.ts';
+import type { ClientContext } from './credential-source.ts';
 import { READ_COOKIES_MESSAGE } from './page-protocol.ts';
 
-const PAGE_ANSWER_TIMEOUT_MS = 500;
+/** How long the worker waits for the tabs' answers before it takes what it has. */
+export const PAGE_ANSWER_TIMEOUT_MS = 500;
 
 export interface CookieQuestion {
   readonly type: typeof READ_COOKIES_MESSAGE;
   readonly names: readonly string[];
 }
 
-/** What the worker needs of the tabs: a way to post a question to each with a reply port. */
-export interface PageMessenger {
-  windows(): Promise<readonly { postMessage(message: unknown, transfer: Transferable[]): void }[]>;
+/** A tab as the worker sees it: its client id, and a way to post it a question with a reply port. */
+export interface PageWindow {
+  readonly id?: string;
+  postMessage(message: unknown, transfer: Transferable[]): void;
 }
 
-/** Asks the open tabs for a cookie; the first answer wins, no answer in time means no cookie. */
+/** What the worker needs of the tabs. */
+export interface PageMessenger {
+  windows(): Promise<readonly PageWindow[]>;
+}
+
+/**
+ * Asks the open tabs for a cookie. A tab may not have it when another does (its document is on
+ * another path, its copy of the jar lags), so a null answer is not taken while a value may still
+ * come: the requesting tab's value wins, then the first value from any tab; null once every tab
+ * said null; at the timeout, whatever value came, else null.
+ */
 export class PageCookieReader implements CookieReader {
   readonly #pages: PageMessenger;
+  readonly #answerTimeoutMs: number;
 
-  constructor(pages: PageMessenger) {
+  constructor(pages: PageMessenger, options: { answerTimeoutMs?: number } = {}) {
     this.#pages = pages;
+    this.#answerTimeoutMs = options.answerTimeoutMs ?? PAGE_ANSWER_TIMEOUT_MS;
   }
 
-  async get(name: string): Promise<{ value: string } | null> {
+  async get(name: string, client?: ClientContext): Promise<{ value: string } | null> {
     const windows = await this.#pages.windows();
     if (windows.length === 0) return null;
+    const requester = client?.clientId;
+    let requesterPending = requester !== undefined && windows.some((page) => page.id === requester);
+    let unanswered = windows.length;
+    let otherTabValue: string | undefined;
     return new Promise((resolve) => {
       const ports: MessagePort[] = [];
-      const finish = (value: { value: string } | null) => {
+      const finish = (value: string | undefined) => {
         clearTimeout(timer);
         for (const port of ports) port.close();
-        resolve(value);
+        resolve(value === undefined ? null : { value });
       };
-      const timer = setTimeout(() => finish(null), PAGE_ANSWER_TIMEOUT_MS);
+      const timer = setTimeout(() => finish(otherTabValue), this.#answerTimeoutMs);
       const question: CookieQuestion = { type: READ_COOKIES_MESSAGE, names: [name] };
       for (const page of windows) {
         const channel = new MessageChannel();
         ports.push(channel.port1);
         channel.port1.onmessage = (event: MessageEvent<unknown>) => {
-          const value = readAnswer(event.data, name);
-          if (value !== undefined) finish(value === null ? null : { value });
+          // One answer per tab; a malformed one counts as "no value".
+          channel.port1.onmessage = null;
+          const value = readAnswer(event.data, name) ?? undefined;
+          unanswered -= 1;
+          if (page.id !== undefined && page.id === requester) {
+            requesterPending = false;
+            if (value !== undefined) return finish(value);
+          } else {
+            otherTabValue ??= value;
+          }
+          if ((!requesterPending && otherTabValue !== undefined) || unanswered === 0) finish(otherTabValue);
         };
         page.postMessage(question, [channel.port2]);
       }
@@ -63,11 +91,11 @@ export class CookieReaderWithFallback implements CookieReader {
     this.#fallback = fallback;
   }
 
-  async get(name: string): Promise<{ value: string } | null | undefined> {
+  async get(name: string, client?: ClientContext): Promise<{ value: string } | null | undefined> {
     const found = await this.#primary.get(name).catch(() => null);
     if (found) return found;
     const all = this.#primary.getAll ? await this.#primary.getAll().catch(() => []) : [];
-    return all.length > 0 ? null : this.#fallback.get(name);
+    return all.length > 0 ? null : this.#fallback.get(name, client);
   }
 }
 

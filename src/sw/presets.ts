@@ -4,7 +4,11 @@
 import type { HeaderValue, TokenBrokerConfig } from './config.ts';
 
 interface Preset {
-  readonly refresh: { readonly method: string; readonly headers: Readonly<Record<string, HeaderValue>> };
+  readonly refresh: {
+    readonly method: string;
+    readonly headers: Readonly<Record<string, HeaderValue>>;
+    readonly failedWhen?: TokenBrokerConfig['refresh']['failedWhen'];
+  };
   readonly headers: Readonly<Record<string, HeaderValue>>;
   readonly expiredWhen: TokenBrokerConfig['expiredWhen'];
   readonly accessExpiry?: { readonly cookie: string };
@@ -14,7 +18,13 @@ export const PRESETS = {
   // flask-jwt-extended 4.x, JWT in cookies: CSRF double submit with the script-readable
   // csrf_* cookies; the refresh route is the app's own, so its URL is still required.
   'flask-jwt-extended': {
-    refresh: { method: 'POST', headers: { 'X-CSRF-TOKEN': { cookie: 'csrf_refresh_token' } } },
+    refresh: {
+      method: 'POST',
+      headers: { 'X-CSRF-TOKEN': { cookie: 'csrf_refresh_token' } },
+      // flask checks the CSRF header before the refresh token: these two 401s leave the session
+      // alive (a stale or unreadable CSRF cookie), and a later refresh may succeed.
+      failedWhen: { jsonField: { name: 'msg', values: ['Missing CSRF token', 'CSRF double submit tokens do not match'] } },
+    },
     headers: { 'X-CSRF-TOKEN': { cookie: 'csrf_access_token' } },
     // Only these 401s are about expiry. "CSRF double submit tokens do not match", "Missing CSRF
     // token", "Token has been revoked" and "Fresh token required" are not: a refresh cannot cure them.

@@ -4,8 +4,8 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CounterSnapshot } from '../../src/server/counters.ts';
 import { startDemoServer, type StartDemoServerOptions } from '../../src/server/start.ts';
+import type { BackendControl, BackendStats, TestBackend } from './test-backend.ts';
 
 export interface DemoServerOptions extends Omit<StartDemoServerOptions, 'staticDir'> {
   /** Extra files served beside the built ones (a test's own config, a page using it). */
@@ -20,19 +20,12 @@ export function adopterPage(configPath: string, extraAttributes = ''): string {
 }
 
 /** The server's counters, as GET /__demo/stats returns them. */
-export type DemoStats = CounterSnapshot;
+export type DemoStats = BackendStats;
 
-export interface DemoControl {
-  accessTtlSeconds?: number;
-  rotation?: boolean;
-  reuseDetection?: boolean;
-  refreshDelayMs?: number;
-  refreshBehavior?: 'normal' | 'error-500' | 'refuse-401' | 'hang';
-  /** flask's JWT_SESSION_COOKIE; false gives the cookies the tokens' lifetimes as Max-Age. */
-  sessionCookies?: boolean;
-}
+export type DemoControl = BackendControl;
 
-export class DemoServer {
+export class DemoServer implements TestBackend {
+  readonly kind = 'demo';
   readonly url: string;
   /** The directory served: a test's own copy when it asked for extra files, so it may change them. */
   readonly staticDir: string;

@@ -5,24 +5,30 @@
 
 import { test as base } from '@playwright/test';
 import { burstInPage, logInInPage } from '../shared/naive-page.ts';
-import { DemoServer, type DemoServerOptions } from './demo-server.ts';
+import { startBackend } from './backends.ts';
 import { launchChromium } from './engines/chromium.ts';
 import { DEFAULT_WAIT_MS, type Engine, type EngineName, type Profile, type Tab } from './engines/engine.ts';
 import { launchFirefox } from './engines/firefox.ts';
 import { launchWebKit } from './engines/webkit.ts';
+import type { BackendKind, TestBackend, TestBackendOptions } from './test-backend.ts';
 
 export { adopterPage } from './demo-server.ts';
 export type { Profile, Tab } from './engines/engine.ts';
-export { requires } from './engines/limits.ts';
+export { can, requires } from './engines/limits.ts';
 export { expect } from '@playwright/test';
 
+/** Launching and closing a profile (a whole browser, in Firefox), not counted in the test's timeout. */
+const PROFILE_TIMEOUT_MS = 120_000;
+
 interface ScenarioFixtures {
+  /** Which backend: the demo server (default) or the real flask-jwt-extended app, `test.use({ backendKind: 'flask' })`. */
+  backendKind: BackendKind;
   /** The test's own backend; its counters are the ground truth of every assertion. */
-  backend: DemoServer;
+  backend: TestBackend;
   /** Extra files served beside the built ones: `test.use({ backendFiles: {...} })`. */
   backendFiles: Record<string, string> | undefined;
   /** Start options of the backend: `test.use({ backendOptions: {...} })`. */
-  backendOptions: Omit<DemoServerOptions, 'files'>;
+  backendOptions: Omit<TestBackendOptions, 'files'>;
   /** A fresh browser profile of the project's engine, closed after the test. */
   profile: Profile;
 }
@@ -40,35 +46,41 @@ export const test = base.extend<ScenarioFixtures, WorkerFixtures>({
     await use(engine);
     await engine.close();
   }, { scope: 'worker' }],
+  backendKind: ['demo', { option: true }],
   backendFiles: [undefined, { option: true }],
   backendOptions: [{}, { option: true }],
-  backend: async ({ backendFiles, backendOptions }, use) => {
-    const backend = await DemoServer.start({ ...backendOptions, files: backendFiles });
-    await use(backend);
-    await backend.close();
+  backend: async ({ backendKind, backendFiles, backendOptions }, use) => {
+    const backend = await startBackend(backendKind, { ...backendOptions, files: backendFiles });
+    try {
+      await use(backend);
+    } finally {
+      await backend.close();
+    }
   },
-  profile: async ({ engine }, use) => {
+  // Its own time budget, apart from the test's: a fresh Firefox took 30 to 55 s to launch on a
+  // shared 2-core machine (load 20 to 40, measured 2026-12-01), which ate most of a 60 s test.
+  profile: [async ({ engine }, use) => {
     const profile = await engine.newProfile();
     await use(profile);
     await profile.close();
-  },
+  }, { timeout: PROFILE_TIMEOUT_MS }],
 });
 
 /** Opens a tab on an adopter page (the smallest by default) and waits until the broker controls it. */
-export async function openControlledTab(profile: Profile, backend: DemoServer, path = 'minimal.html'): Promise<Tab> {
+export async function openControlledTab(profile: Profile, backend: TestBackend, path = 'minimal.html'): Promise<Tab> {
   const tab = await profile.openTab(new URL(path, backend.url).href);
   await tab.waitForFunction(() => !!navigator.serviceWorker.controller, DEFAULT_WAIT_MS);
   return tab;
 }
 
-export async function openControlledTabs(profile: Profile, backend: DemoServer, count: number, path = 'minimal.html'): Promise<Tab[]> {
+export async function openControlledTabs(profile: Profile, backend: TestBackend, count: number, path = 'minimal.html'): Promise<Tab[]> {
   const tabs: Tab[] = [];
   for (let i = 0; i < count; i += 1) tabs.push(await openControlledTab(profile, backend, path));
   return tabs;
 }
 
 /** Opens a tab on `path` without waiting for the broker (an uncontrolled page, a broken config). */
-export function openTab(profile: Profile, backend: DemoServer, path: string): Promise<Tab> {
+export function openTab(profile: Profile, backend: TestBackend, path: string): Promise<Tab> {
   return profile.openTab(new URL(path, backend.url).href);
 }
 
@@ -114,7 +126,7 @@ export async function countCookieQuestions(tab: Tab): Promise<() => Promise<numb
 }
 
 /** Waits until the backend has received `wanted` refresh requests (one a test holds open), or fails. */
-export async function untilRefreshRequests(backend: DemoServer, wanted = 1, timeoutMs = 5_000): Promise<void> {
+export async function untilRefreshRequests(backend: TestBackend, wanted = 1, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let seen = (await backend.stats()).refreshRequests;
   while (seen < wanted && Date.now() < deadline) {

@@ -1,9 +1,9 @@
 import { count, expect, fireBurst, listenToBroker, logIn, openControlledTab, test, requires } from './fixtures.ts';
-import type { DemoServer } from './demo-server.ts';
+import type { TestBackend } from './test-backend.ts';
 import type { Profile, Tab } from './fixtures.ts';
 
 /** Expires the session's access token, starts a burst, and stops the worker while the server holds the refresh. */
-async function stopWorkerMidRefresh(profile: Profile, backend: DemoServer, tab: Tab): Promise<number[]> {
+async function stopWorkerMidRefresh(profile: Profile, backend: TestBackend, tab: Tab): Promise<number[]> {
   await backend.control({ refreshDelayMs: 1_500 });
   await backend.expireAccessTokens();
   await backend.resetCounters();
@@ -32,6 +32,7 @@ test('a worker stopped in the middle of a refresh leaves no stuck lock: the next
   expect(during.every((status) => status === 401 || status === 200)).toBe(true);
   expect(count(after, 200)).toBe(10);
   expect(stats.refreshRequests).toBe(2);
+  expect(stats.reuseDetected).toBe(0);
   expect(stats.sessionsRevoked).toBe(0);
 });
 
@@ -54,5 +55,10 @@ test('a worker stopped mid-refresh under rotation: the lock is free, nothing han
   expect(count(during, 401)).toBe(6);
   expect(count(after, 401)).toBe(10);
   expect(stats.refreshRequests).toBe(2);
+  // The second refresh presented the refresh token the first one had spent: the server saw the
+  // reuse and revoked the session, and refused it for that, not for anything else (a CSRF value).
+  expect(stats.reuseDetected).toBe(1);
+  expect(stats.sessionsRevoked).toBe(1);
+  expect(stats.csrfFailures).toBe(0);
   await expect.poll(heard).toEqual([{ type: 'session-expired' }]);
 });

@@ -37,7 +37,16 @@ export async function burstInPage(count: number): Promise<number[]> {
       xhr.send(`xhr body ${i}`);
     });
   };
-  return Promise.all(Array.from({ length: count }, (_, i) => one(i)));
+  const startedMs = performance.now();
+  const statuses = await Promise.all(Array.from({ length: count }, (_, i) => one(i)));
+  // How long the burst took, measured in the page (without the driver's own overhead): see lastBurstMsInPage.
+  (window as unknown as { lastBurstMs: number }).lastBurstMs = performance.now() - startedMs;
+  return statuses;
+}
+
+/** How long the tab's last burstInPage took, from its first request to its last answer, in ms. */
+export function lastBurstMsInPage(): number {
+  return (window as unknown as { lastBurstMs: number }).lastBurstMs;
 }
 
 /** What /api/echo says about the body it received. */
@@ -99,17 +108,21 @@ export async function sendEveryBodyKindInPage(): Promise<BodyResult[]> {
 }
 
 /**
- * While a refresh is in flight (the server holds it), aborts a request that the broker holds.
- * Reports how the aborted fetch ended, and whether the request that started the refresh had
- * already been answered at that moment (it must not have: the abort did not wait for it).
+ * While a refresh is in flight (the server holds it), sends two requests that the broker holds,
+ * and aborts one of them. Reports how the aborted fetch ended, the status of the other held
+ * request, and whether the request that started the refresh had already been answered when the
+ * abort ended its fetch (it must not have: the abort did not wait for the refresh).
  */
-export async function abortHeldRequestInPage(): Promise<{ abortOutcome: string; firstStatusWhenAborted: number; firstStatus: number }> {
+export async function abortHeldRequestInPage(): Promise<{
+  abortOutcome: string; firstStatusWhenAborted: number; firstStatus: number; otherHeldStatus: number;
+}> {
   let firstStatus = 0;
   const first = fetch('/api/items').then((r) => { firstStatus = r.status; });
-  // Wait until the server is holding the refresh, so that the next request is held too.
+  // Wait until the server is holding the refresh, so that the next requests are held too.
   while (((await (await fetch('/__demo/stats')).json()) as { refreshRequests: number }).refreshRequests < 1) {
     await new Promise((r) => setTimeout(r, 20));
   }
+  const other = fetch('/api/items?n=1').then((r) => r.status, () => 0);
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 100);
   let abortOutcome = 'answered';
@@ -120,7 +133,7 @@ export async function abortHeldRequestInPage(): Promise<{ abortOutcome: string; 
   }
   const firstStatusWhenAborted = firstStatus;
   await first;
-  return { abortOutcome, firstStatusWhenAborted, firstStatus };
+  return { abortOutcome, firstStatusWhenAborted, firstStatus, otherHeldStatus: await other };
 }
 
 /** POSTs `body` to /api/echo with the CSRF header from document.cookie; the status and JSON answer. */

@@ -1,8 +1,9 @@
 // Chromium, driven by Playwright over CDP: Debian's build at /usr/bin/chromium (Playwright's own
 // download does not work everywhere). One browser per test worker; a profile is a new context.
 
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { findChromium } from '../../../scripts/find-chromium.mjs';
+import { WorkerHeapProbe } from '../../../scripts/soak-worker-heap.ts';
 import { DEFAULT_WAIT_MS, type BrowserCookie, type DevTools, type Engine, type Profile, type ProfileOptions, type Tab } from './engine.ts';
 
 const LAUNCH_ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -34,6 +35,15 @@ async function newProfile(browser: Browser, options: ProfileOptions = {}): Promi
       const page = pageOf(tabs, tab);
       const cdp = await context.newCDPSession(page);
       await Promise.all([page.waitForEvent('load'), cdp.send('Page.reload', { ignoreCache: true })]);
+    },
+    async serviceWorkerMemory(scriptUrlPrefix) {
+      const probe = await WorkerHeapProbe.attach(browser, scriptUrlPrefix);
+      try {
+        const heap = await probe.measure();
+        return { heapUsedBytes: heap.usedBytes, arrayBufferBytes: heap.backingStorageBytes };
+      } finally {
+        await probe.detach();
+      }
     },
   };
   return {

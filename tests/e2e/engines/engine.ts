@@ -42,6 +42,15 @@ export interface DevTools {
   setOffline(offline: boolean): Promise<void>;
   /** Reloads bypassing the cache (a shift-reload), and resolves at the load event. */
   reloadBypassingCache(tab: Tab): Promise<void>;
+  /** The memory of the one running service worker whose script URL starts with `scriptUrlPrefix`, after a garbage collection. */
+  serviceWorkerMemory(scriptUrlPrefix: string): Promise<WorkerMemory>;
+}
+
+export interface WorkerMemory {
+  /** The JS heap in use. */
+  readonly heapUsedBytes: number;
+  /** ArrayBuffer contents (outside the JS heap): where request bodies kept for a replay live. */
+  readonly arrayBufferBytes: number;
 }
 
 export interface BrowserCookie {

@@ -55,6 +55,19 @@ describe('the protected API answers as flask-jwt-extended does', () => {
     ]);
   });
 
+  it('echoes the request headers named in ?headers=, null where absent, and never the Cookie header', async () => {
+    const client = makeClient();
+    await client.login();
+    const response = await client.request('/api/echo?headers=X-Request-Id,x-absent,cookie', {
+      method: 'POST',
+      body: 'x',
+      headers: { 'X-CSRF-TOKEN': client.csrf('access'), 'X-Request-Id': 'page-7' },
+    });
+    const [status, body] = await answer(response);
+    expect(status).toBe(200);
+    expect((body as { headers: unknown }).headers).toEqual({ 'x-request-id': 'page-7', 'x-absent': null });
+  });
+
   it('answers 422 to a token with a bad signature', async () => {
     const client = makeClient();
     await client.login();
@@ -76,11 +89,17 @@ describe('the protected API answers as flask-jwt-extended does', () => {
     const expire = await client.request('/__demo/expire', { method: 'POST' });
     expect(await expire.json()).toEqual({ accessEpoch: 1 });
     expect(await answer(await client.request('/api/whoami'))).toEqual([401, { msg: 'Token has expired' }]);
-    // Expiry is decided before the CSRF comparison, as in flask: a wrong header still reads "expired".
-    const post = await client.request('/api/echo', { method: 'POST', headers: { 'X-CSRF-TOKEN': 'wrong' } });
-    expect(await answer(post)).toEqual([401, { msg: 'Token has expired' }]);
+    // flask-jwt-extended (4.4 to 4.7) decodes an expired token a second time to build its error,
+    // and that second decode compares the CSRF value: a wrong header on an expired token is a
+    // CSRF 401, not "expired". A missing header is found even before the token is decoded.
+    const wrongCsrf = await client.request('/api/echo', { method: 'POST', headers: { 'X-CSRF-TOKEN': 'wrong' } });
+    expect(await answer(wrongCsrf)).toEqual([401, { msg: 'CSRF double submit tokens do not match' }]);
+    const noCsrf = await client.request('/api/echo', { method: 'POST' });
+    expect(await answer(noCsrf)).toEqual([401, { msg: 'Missing CSRF token' }]);
+    const rightCsrf = await client.request('/api/echo', { method: 'POST', headers: { 'X-CSRF-TOKEN': client.csrf('access') } });
+    expect(await answer(rightCsrf)).toEqual([401, { msg: 'Token has expired' }]);
     const stats = client.demo.stats();
-    expect(stats).toMatchObject({ apiRequests: 2, api401: 2, api401Expired: 2, accessEpoch: 1 });
+    expect(stats).toMatchObject({ apiRequests: 4, api401: 4, api401Expired: 2, csrfFailures: 2, accessEpoch: 1 });
 
     await client.login();
     expect((await client.request('/api/whoami')).status).toBe(200);

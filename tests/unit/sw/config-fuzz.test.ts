@@ -14,6 +14,7 @@ const VALID = {
   refreshTimeoutMs: 10_000,
   cooldownMs: 3_000,
   maxReplayBodyBytes: 1_000,
+  maxHeldBodyBytes: 4_000,
   maxConcurrentRequests: 8,
   expiredWhen: { status: [401], jsonField: { name: 'msg', values: ['Token has expired'] }, wwwAuthenticate: 'invalid_token' },
   accessExpiry: { cookie: 'csrf_access_token' },
@@ -40,6 +41,7 @@ const TARGETS: { path: (string | number)[]; key: string; accepts?: (value: unkno
   { path: ['refreshTimeoutMs'], key: 'refreshTimeoutMs' },
   { path: ['cooldownMs'], key: 'cooldownMs' },
   { path: ['maxReplayBodyBytes'], key: 'maxReplayBodyBytes' },
+  { path: ['maxHeldBodyBytes'], key: 'maxHeldBodyBytes' },
   { path: ['maxConcurrentRequests'], key: 'maxConcurrentRequests' },
   { path: ['expiredWhen'], key: 'expiredWhen', accepts: isEmptyObject },
   { path: ['expiredWhen', 'status'], key: 'expiredWhen.status' },
@@ -86,6 +88,7 @@ describe('resolveConfig, fuzzed', () => {
       expect(() => resolveConfig(withValueAt([...path], 1), ORIGIN)).toThrow(`"${key}" is not a known key`);
     }
     expect(() => resolveConfig(withValueAt(['refresh', 'url'], '/api/refresh'), ORIGIN)).toThrow('"refresh.url" must not be inside an "api" prefix');
+    expect(() => resolveConfig(withValueAt(['maxHeldBodyBytes'], 999), ORIGIN)).toThrow('"maxHeldBodyBytes" must be at least maxReplayBodyBytes (1000)');
     expect(cases).toBeGreaterThan(200);
   });
 });

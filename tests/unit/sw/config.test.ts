@@ -33,6 +33,7 @@ describe('resolveConfig', () => {
       refreshTimeoutMs: 10_000,
       cooldownMs: 3_000,
       maxReplayBodyBytes: 10 * 1024 * 1024,
+      maxHeldBodyBytes: 32 * 1024 * 1024,
       maxConcurrentRequests: 16,
       expiredWhen: { status: [401] },
       refreshAheadMs: 2_000,
@@ -55,9 +56,23 @@ describe('resolveConfig', () => {
       jsonField: { name: 'msg', values: ['Token has expired', 'Missing cookie "access_token_cookie"'] },
     });
     expect(config.accessExpiry).toEqual({ cookie: 'csrf_access_token' });
+    expect(config.refresh.failedWhen).toEqual({
+      jsonField: { name: 'msg', values: ['Missing CSRF token', 'CSRF double submit tokens do not match'] },
+    });
     expect(config.api).toEqual([
       { origin: ORIGIN, pathPrefix: '/api/' },
       { origin: 'https://api.example', pathPrefix: '/v1/' },
+    ]);
+  });
+
+  it('reads refresh.failedWhen, the refresh answers that leave the session alive, and names a wrong one', () => {
+    const config = resolveConfig({
+      api: ['/api/'], refresh: { url: '/refresh', failedWhen: { jsonField: { name: 'error', values: ['csrf'] } } },
+    }, ORIGIN);
+    expect(config.refresh.failedWhen).toEqual({ jsonField: { name: 'error', values: ['csrf'] } });
+    expect(resolveConfig({ api: ['/api/'], refresh: { url: '/refresh' } }, ORIGIN).refresh.failedWhen).toBeUndefined();
+    expect(problemsOf({ api: ['/api/'], refresh: { url: '/refresh', failedWhen: { jsonField: { name: 'error' } } } })).toEqual([
+      '"refresh.failedWhen" must be { "jsonField": { "name": KEY, "values": [TEXT, ...] } }; got an object',
     ]);
   });
 
@@ -72,12 +87,12 @@ describe('resolveConfig', () => {
       maxReplayBodyBytes: 1.5,
       extra: true,
     })).toEqual([
-      '"extra" is not a known key (known: preset, api, refresh, headers, refreshTimeoutMs, cooldownMs, maxReplayBodyBytes, maxConcurrentRequests, expiredWhen, accessExpiry, refreshAheadMs)',
+      '"extra" is not a known key (known: preset, api, refresh, headers, refreshTimeoutMs, cooldownMs, maxReplayBodyBytes, maxHeldBodyBytes, maxConcurrentRequests, expiredWhen, accessExpiry, refreshAheadMs)',
       '"preset" must be one of "flask-jwt-extended"; got "django"',
       '"api[0]" must be a path starting with "/" or an absolute http(s) URL; got "api/"',
       '"api[1]" must be a path starting with "/" or an absolute http(s) URL; got number 42',
       '"api[2]" must use http or https; got "ftp:"',
-      '"refresh.retries" is not a known key (known: url, method, headers, credentials)',
+      '"refresh.retries" is not a known key (known: url, method, headers, credentials, failedWhen)',
       '"refresh.url" must be a path starting with "/" or an absolute http(s) URL; got number 7',
       '"refresh.method" must be one of POST, GET, PUT, PATCH; got "DELETE"',
       '"refresh.credentials" must be one of omit, same-origin, include; got "always"',
@@ -121,6 +136,17 @@ describe('resolveConfig', () => {
       api: ['/api/'], refresh: { url: '/r' }, expiredWhen: { status: [401, 403], wwwAuthenticate: 'error="invalid_token"' },
     }, ORIGIN);
     expect(config.expiredWhen).toEqual({ status: [401, 403], wwwAuthenticate: 'error="invalid_token"' });
+  });
+
+  it('bounds the bytes of held bodies: 32 MiB by default, never below maxReplayBodyBytes', () => {
+    const base = { api: ['/api/'], refresh: { url: '/r' } };
+    expect(resolveConfig(base, ORIGIN).maxHeldBodyBytes).toBe(32 * 1024 * 1024);
+    expect(resolveConfig({ ...base, maxReplayBodyBytes: 64 * 1024 * 1024 }, ORIGIN).maxHeldBodyBytes).toBe(64 * 1024 * 1024);
+    expect(resolveConfig({ ...base, maxReplayBodyBytes: 1_000, maxHeldBodyBytes: 1_000 }, ORIGIN).maxHeldBodyBytes).toBe(1_000);
+    expect(problemsOf({ ...base, maxHeldBodyBytes: 1_000 })).toEqual([
+      '"maxHeldBodyBytes" must be at least maxReplayBodyBytes (10485760): a body within the replay bound must fit in the budget',
+    ]);
+    expect(problemsOf({ ...base, maxHeldBodyBytes: 0 })).toEqual(['"maxHeldBodyBytes" must be a positive whole number; got number 0']);
   });
 
   it('refuses a refresh URL inside an api prefix', () => {

@@ -70,8 +70,39 @@ describe('CookieCredentials', () => {
     expect(await offline.refresh(new AbortController().signal)).toEqual({ kind: 'failed', reason: 'network error (TypeError)' });
   });
 
+  it('never sends a refresh whose CSRF cookie cannot be read: a failed refresh naming the cookie, not an ended session', async () => {
+    // A blind cookie store and no tab answering in time: flask would answer 401 "Missing CSRF
+    // token" without looking at the refresh token, and that 401 is no end of the session.
+    const { reader } = jar({ csrf_access_token: 'a1' });
+    const sent: { url: string; headers: Headers }[] = [];
+    const credentials = new CookieCredentials(config, reader,
+      answering(() => new Response(JSON.stringify({ msg: 'Missing CSRF token' }), { status: 401 }), (r) => sent.push(r)));
+    const result = await credentials.refresh(new AbortController().signal);
+    expect(sent).toHaveLength(0);
+    expect(result).toEqual({ kind: 'failed', reason: 'the cookie "csrf_refresh_token" for the refresh header X-CSRF-TOKEN could not be read; no refresh sent' });
+  });
+
+  it('takes a refresh refused for its CSRF header (flask\'s two CSRF answers) for a failed refresh; any other 401 or 403 ends the session', async () => {
+    const { reader } = jar({ csrf_refresh_token: 'r1' });
+    const answer = (status: number, msg: string) => new CookieCredentials(config, reader,
+      answering(() => new Response(JSON.stringify({ msg }), { status, headers: { 'content-type': 'application/json' } })));
+    const signal = new AbortController().signal;
+    expect(await answer(401, 'Missing CSRF token').refresh(signal))
+      .toEqual({ kind: 'failed', reason: 'the refresh endpoint refused the refresh\'s headers (status 401), not the session' });
+    expect(await answer(401, 'CSRF double submit tokens do not match').refresh(signal))
+      .toEqual({ kind: 'failed', reason: 'the refresh endpoint refused the refresh\'s headers (status 401), not the session' });
+    expect(await answer(401, 'Token has been revoked').refresh(signal)).toEqual({ kind: 'refused', status: 401 });
+    expect(await answer(401, 'Missing cookie "refresh_token_cookie"').refresh(signal)).toEqual({ kind: 'refused', status: 401 });
+    expect(await answer(403, 'Forbidden').refresh(signal)).toEqual({ kind: 'refused', status: 403 });
+    // Without the preset nothing says which answers are about the headers: every 401 ends the session.
+    const plain = resolveConfig({ api: ['/api/'], refresh: { url: '/token/refresh' } }, ORIGIN);
+    const plainCredentials = new CookieCredentials(plain, reader,
+      answering(() => new Response(JSON.stringify({ msg: 'Missing CSRF token' }), { status: 401 })));
+    expect(await plainCredentials.refresh(signal)).toEqual({ kind: 'refused', status: 401 });
+  });
+
   it('takes a 200 HTML page (an SPA catch-all, a login page) for a failed refresh, not a success', async () => {
-    const { reader } = jar({});
+    const { reader } = jar({ csrf_refresh_token: 'r1' });
     const html = new CookieCredentials(config, reader,
       answering(() => new Response('<!doctype html><title>App</title>', { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' } })));
     expect(await html.refresh(new AbortController().signal)).toEqual({ kind: 'failed', reason: 'the refresh endpoint answered an HTML page' });
@@ -82,7 +113,7 @@ describe('CookieCredentials', () => {
   });
 
   it('after a successful refresh, waits until the CSRF cookie reads its new value, within a bound', async () => {
-    const { state, reader } = jar({ csrf_access_token: 'old' });
+    const { state, reader } = jar({ csrf_access_token: 'old', csrf_refresh_token: 'r1' });
     // The new value becomes readable only a few reads after the answer, as through a lagging copy.
     const lagging: CookieReader = {
       get: async (name) => {
@@ -99,7 +130,7 @@ describe('CookieCredentials', () => {
 
     // A backend that keeps its CSRF value: the wait re-reads, then ends at its bound (the test
     // would time out otherwise), and the refresh still counts as done.
-    const { state: frozenState, reader: frozen } = jar({ csrf_access_token: 'same-forever' });
+    const { state: frozenState, reader: frozen } = jar({ csrf_access_token: 'same-forever', csrf_refresh_token: 'r1' });
     const patient = new CookieCredentials(config, frozen, answering(() => new Response('{}', { status: 200 })));
     expect(await patient.refresh(new AbortController().signal)).toEqual({ kind: 'refreshed' });
     expect(frozenState.reads).toBeGreaterThan(2);

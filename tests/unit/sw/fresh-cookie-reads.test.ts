@@ -67,4 +67,22 @@ describe('FreshCookieReads', () => {
     expect(await other).toEqual({ value: 'b' });
     expect(calls).toBe(3);
   });
+
+  it('asks each read for the tab of the request that started it; requests of other tabs share it', async () => {
+    const askedFor: (string | undefined)[] = [];
+    const store: CookieReader = {
+      get: async (_name, client) => {
+        askedFor.push(client?.clientId);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return { value: 'v' };
+      },
+    };
+    const reads = new FreshCookieReads(store);
+    expect(await reads.get('csrf', { clientId: 'tab-1' })).toEqual({ value: 'v' });
+    const first = reads.get('csrf', { clientId: 'tab-2' });
+    const during = [reads.get('csrf', { clientId: 'tab-3' }), reads.get('csrf', { clientId: 'tab-4' })];
+    expect(await Promise.all([first, ...during])).toEqual([{ value: 'v' }, { value: 'v' }, { value: 'v' }]);
+    // tab-3 and tab-4 asked during tab-2's read: they share the next one, started for tab-3.
+    expect(askedFor).toEqual(['tab-1', 'tab-2', 'tab-3']);
+  });
 });

@@ -6,7 +6,9 @@ import { READ_COOKIES_MESSAGE } from '../../../src/sw/page-protocol.ts';
 
 // workbox-routing, which install-token-broker.ts imports, reads the worker's `self` when loaded.
 (globalThis as { self?: unknown }).self ??= globalThis;
-const { createTokenBroker } = await import('../../../src/sw/install-token-broker.ts');
+const { createTokenBroker, installTokenBroker } = await import('../../../src/sw/install-token-broker.ts');
+type Router = Parameters<typeof installTokenBroker>[0];
+type Route = Parameters<Router['registerRoute']>[0];
 
 const ORIGIN = 'https://app.example';
 
@@ -38,6 +40,29 @@ describe('createTokenBroker', () => {
     expect(stamped).toEqual(Array.from({ length: 10 }, () => 'csrf-1'));
     // One read for the first request, one shared by the nine that asked while it was in flight.
     expect(reads).toBe(2);
+  });
+
+  it('reads the cookies for the tab whose request it stamps: the fetch event\'s clientId reaches the cookie reader', async () => {
+    const askedFor: (string | undefined)[] = [];
+    const cookies: CookieReader = {
+      get: async (_name, context) => {
+        askedFor.push(context?.clientId);
+        return { value: 'csrf-1' };
+      },
+    };
+    const broker = createTokenBroker(
+      resolveConfig({ preset: 'flask-jwt-extended', api: ['/api/'], refresh: { url: '/token/refresh' } }, ORIGIN),
+      { store: new MemoryGenerationStore(), cookies, announce: () => undefined, fetch: (async () => new Response('ok')) as typeof fetch },
+    );
+    // The routes as the worker's Router would hold them; the POST route takes this request.
+    const routes: Route[] = [];
+    installTokenBroker({ registerRoute: (route: Route) => routes.push(route) } as unknown as Router, broker);
+    const request = new Request(`${ORIGIN}/api/items`, { method: 'POST', body: '{}' });
+    const route = routes.find((candidate) => candidate.method === 'POST');
+    const event = { request, clientId: 'tab-3' } as unknown as Parameters<Route['handler']['handle']>[0]['event'];
+    const response = await route?.handler.handle({ request, event, url: new URL(request.url) });
+    expect(response?.status).toBe(200);
+    expect(askedFor).toEqual(['tab-3']);
   });
 
   afterEach(() => {

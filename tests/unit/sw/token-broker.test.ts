@@ -4,6 +4,7 @@ import type { CredentialSource, RefreshResult } from '../../../src/sw/credential
 import { MemoryGenerationStore } from '../../../src/sw/generation-store.ts';
 import { RefreshCoordinator } from '../../../src/sw/refresh-coordinator.ts';
 import { NoRefreshLock } from '../../../src/sw/refresh-lock.ts';
+import { HeldBodyBudget } from '../../../src/sw/held-body-budget.ts';
 import { TokenBroker } from '../../../src/sw/token-broker.ts';
 
 const ORIGIN = 'https://app.example';
@@ -15,15 +16,29 @@ function setup(options: {
   credentialLifetimeMs?: number;
   /** The refresh answers only once this settles; default: at once. */
   refreshAnswered?: Promise<void>;
+  /** Every 401 is chunked and never ends: the server writes its start and stops. */
+  endless401?: boolean;
+  maxHeldBodyBytes?: number;
+  /** The first sends are answered only once this many have arrived, all at once (as a burst meets one expiry). */
+  firstSendsAnsweredTogether?: number;
+  heldBodies?: HeldBodyBudget;
 } = {}) {
-  const state = { validCred: 'cred-1', refreshes: 0, sent: [] as { url: string; cred: string | null; body: string }[], inFlight: 0, maxInFlight: 0 };
+  const state = {
+    validCred: 'cred-1', refreshes: 0, sent: [] as { url: string; cred: string | null; body: string }[], inFlight: 0, maxInFlight: 0,
+    /** How many endless 401 bodies were cancelled (their connection given back). */
+    endlessBodiesCancelled: 0,
+  };
   const config = resolveConfig({
     api: ['/api/'],
     refresh: { url: '/token/refresh' },
     headers: { 'X-Cred': { cookie: 'cred' } },
     maxReplayBodyBytes: options.maxReplayBodyBytes,
     maxConcurrentRequests: options.maxConcurrentRequests,
+    ...(options.maxHeldBodyBytes === undefined ? {} : { maxHeldBodyBytes: options.maxHeldBodyBytes }),
   }, ORIGIN);
+  let arrivedTogether = 0;
+  let allArrived!: () => void;
+  const togetherAnswered = new Promise<void>((resolve) => { allArrived = resolve; });
   let currentCookie = 'cred-0';
   let cookieSetAtMs = Date.now();
   const credentials: CredentialSource = {
@@ -49,9 +64,15 @@ function setup(options: {
     state.inFlight += 1;
     state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
     state.sent.push({ url: request.url, cred, body: await request.text() });
+    if (options.firstSendsAnsweredTogether !== undefined && cred !== state.validCred) {
+      arrivedTogether += 1;
+      if (arrivedTogether === options.firstSendsAnsweredTogether) allArrived();
+      await togetherAnswered;
+    }
     await new Promise((resolve) => setTimeout(resolve, 1));
     state.inFlight -= 1;
     if (options.alwaysUnauthorized || cred !== state.validCred) {
+      if (options.endless401) return endlessUnauthorized(() => { state.endlessBodiesCancelled += 1; });
       return new Response(JSON.stringify({ msg: 'Token has expired' }), { status: 401 });
     }
     return new Response('ok', { status: 200 });
@@ -64,8 +85,16 @@ function setup(options: {
     refreshTimeoutMs: 1_000,
     cooldownMs: 1_000,
   });
-  const broker = new TokenBroker({ config, credentials, coordinator, fetch: fetchImpl as typeof fetch });
+  const broker = new TokenBroker({ config, credentials, coordinator, fetch: fetchImpl as typeof fetch, heldBodies: options.heldBodies });
   return { broker, state };
+}
+
+function endlessUnauthorized(onCancel: () => void): Response {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) { controller.enqueue(new TextEncoder().encode('{"msg": "Token has')); },
+    cancel: onCancel,
+  });
+  return new Response(body, { status: 401, headers: { 'content-type': 'application/json' } });
 }
 
 describe('TokenBroker', () => {
@@ -176,5 +205,65 @@ describe('TokenBroker', () => {
     controller.abort(new DOMException('the page gave up', 'AbortError'));
     await expect(broker.handle(new Request(`${ORIGIN}/api/items`, { signal: controller.signal })))
       .rejects.toThrow('the page gave up');
+  });
+
+  it('replays a request whose 401 body never ends, having let go of that body (and its connection) first', async () => {
+    const { broker, state } = setup({ endless401: true });
+    const response = await broker.handle(new Request(`${ORIGIN}/api/items`));
+    expect(response.status).toBe(200);
+    expect(state.refreshes).toBe(1);
+    expect(state.sent).toHaveLength(2);
+    // Both endless 401s let go of: the first by the broker before its replay.
+    expect(state.endlessBodiesCancelled).toBe(1);
+  }, 15_000);
+
+  it('gives the page the endless 401\'s status and start, then a cut body, when the replay cannot be sent', async () => {
+    const { broker, state } = setup({ endless401: true, replayNetworkError: true });
+    const response = await broker.handle(new Request(`${ORIGIN}/api/items`));
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(state.refreshes).toBe(1);
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('{"msg": "Token has');
+    await expect(reader.read()).rejects.toThrow('cut short');
+  }, 15_000);
+
+  // Run on the code before the budget with the default config and six 8 MiB uploads, this gave
+  // six 200s: every body was held. Kept small here (undici takes seconds per 8 MiB body).
+  it('holds at most maxHeldBodyBytes of bodies: of six uploads meeting one expiry, the four that fit are replayed, two get their 401, none is lost', async () => {
+    const { broker, state } = setup({ firstSendsAnsweredTogether: 6, maxReplayBodyBytes: 1_000, maxHeldBodyBytes: 4_000 });
+    const body = (i: number) => `${i}`.repeat(1_000);
+    const responses = await Promise.all(Array.from({ length: 6 }, (_, i) =>
+      broker.handle(new Request(`${ORIGIN}/api/upload/${i}`, { method: 'PUT', body: body(i) }))));
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 401, 401]);
+    expect(state.refreshes).toBe(1);
+    // Every upload reached the server whole, the replayed ones twice.
+    for (let i = 0; i < 6; i += 1) {
+      const sends = state.sent.filter((s) => s.url === `${ORIGIN}/api/upload/${i}`);
+      expect(sends.map((s) => s.body)).toEqual(responses[i]!.status === 200 ? [body(i), body(i)] : [body(i)]);
+    }
+  });
+
+  it('gives held bytes back when a request ends: answered, failed or aborted', async () => {
+    const heldBodies = new HeldBodyBudget(1_000);
+    const { broker } = setup({ heldBodies, maxReplayBodyBytes: 500, maxHeldBodyBytes: 1_000 });
+    const answered = await broker.handle(new Request(`${ORIGIN}/api/echo`, { method: 'POST', body: 'x'.repeat(400) }));
+    expect(answered.status).toBe(200);
+    expect(heldBodies.heldBytes).toBe(0);
+
+    const failing = setup({ heldBodies, replayNetworkError: true, maxReplayBodyBytes: 500, maxHeldBodyBytes: 1_000 });
+    failing.state.validCred = 'cred-0'; // the first send goes to the network, which fails
+    await expect(failing.broker.handle(new Request(`${ORIGIN}/api/echo`, { method: 'POST', body: 'x'.repeat(400) }))).rejects.toThrow('Failed to fetch');
+    expect(heldBodies.heldBytes).toBe(0);
+
+    // Aborted while it waits for a refresh that does not answer.
+    const held = setup({ heldBodies, refreshAnswered: new Promise<void>(() => undefined), maxReplayBodyBytes: 500, maxHeldBodyBytes: 1_000 });
+    const controller = new AbortController();
+    const aborted = held.broker.handle(new Request(`${ORIGIN}/api/echo`, { method: 'POST', body: 'x'.repeat(400), signal: controller.signal }));
+    await expect.poll(() => held.state.refreshes).toBe(1);
+    expect(heldBodies.heldBytes).toBe(400);
+    controller.abort(new DOMException('the page gave up', 'AbortError'));
+    await expect(aborted).rejects.toThrow('the page gave up');
+    expect(heldBodies.heldBytes).toBe(0);
   });
 });
