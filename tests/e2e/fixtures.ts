@@ -1,5 +1,5 @@
-// What every browser scenario starts from: the engine of its Playwright project (Chromium or
-// Firefox, see engines/), a fresh browser profile, a backend of its own on a loopback port, and
+// What every browser scenario starts from: the engine of its Playwright project (Chromium,
+// Firefox or WebKit, see engines/), a fresh browser profile, a backend of its own on a loopback port, and
 // helpers that do in a tab what a naive app does (plain fetch and XHR, no refresh logic).
 // A scenario file written against these runs unchanged in every engine.
 
@@ -9,6 +9,7 @@ import { startBackend } from './backends.ts';
 import { launchChromium } from './engines/chromium.ts';
 import { DEFAULT_WAIT_MS, type Engine, type EngineName, type Profile, type Tab } from './engines/engine.ts';
 import { launchFirefox } from './engines/firefox.ts';
+import { launchWebKit } from './engines/webkit.ts';
 import type { BackendKind, TestBackend, TestBackendOptions } from './test-backend.ts';
 
 export { adopterPage } from './demo-server.ts';
@@ -40,7 +41,8 @@ interface WorkerFixtures {
 export const test = base.extend<ScenarioFixtures, WorkerFixtures>({
   engineName: ['chromium', { option: true, scope: 'worker' }],
   engine: [async ({ engineName }, use) => {
-    const engine = engineName === 'firefox' ? await launchFirefox() : await launchChromium();
+    const launch = { chromium: launchChromium, firefox: launchFirefox, webkit: launchWebKit }[engineName];
+    const engine = await launch();
     await use(engine);
     await engine.close();
   }, { scope: 'worker' }],

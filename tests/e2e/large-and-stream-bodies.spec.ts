@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { postEchoInPage } from '../shared/naive-page.ts';
 import type { EngineName } from './engines/engine.ts';
-import { adopterPage, expect, logIn, openControlledTab, test } from './fixtures.ts';
+import { adopterPage, expect, logIn, openControlledTab, requires, test } from './fixtures.ts';
 
 const MAX_REPLAY_BODY_BYTES = 1_024;
 
@@ -39,12 +39,14 @@ test('a body over the replay bound is sent once and its 401 goes back to the pag
 // "[object ReadableStream]" (text/plain), with or without a worker. Either way the body is within
 // the bound, so the worker keeps it and replays it: the server must receive exactly the bytes the
 // engine itself makes of the body. The table pins each engine's own bytes down.
-const STREAM_BODY_AS_SENT: Readonly<Record<EngineName, string>> = {
+// WebKit rejects such a body in the page (engines/limits.ts: streamRequestBody).
+const STREAM_BODY_AS_SENT: Readonly<Partial<Record<EngineName, string>>> = {
   chromium: 'chunk one, chunk two',
   firefox: '[object ReadableStream]',
 };
 
 test('a ReadableStream body is replayed byte for byte as the engine itself sends it', async ({ profile, backend }) => {
+  requires(profile, 'streamRequestBody');
   const tab = await openControlledTab(profile, backend, 'small-bound.html');
   await logIn(tab);
   await backend.expireAccessTokens();
@@ -67,7 +69,7 @@ test('a ReadableStream body is replayed byte for byte as the engine itself sends
     return { ownBody, status: response.status, echo: await response.json() as { length: number; sha256: string } };
   });
 
-  const asSent = STREAM_BODY_AS_SENT[profile.engine];
+  const asSent = STREAM_BODY_AS_SENT[profile.engine]!;
   expect(answer.ownBody).toBe(asSent);
   expect(answer.status).toBe(200);
   expect(answer.echo.sha256).toBe(createHash('sha256').update(asSent).digest('hex'));

@@ -5,7 +5,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, logIn, openTab, test } from './fixtures.ts';
+import { expect, logIn, openTab, requires, test } from './fixtures.ts';
 import { startRecordingOrigin } from './recording-origin.ts';
 
 const REFUSED = 'the broker is not registered';
@@ -27,6 +27,7 @@ test.use({
 });
 
 test('an injected tag pointing data-sw at a same-origin JSONP script registers nothing', async ({ profile, backend }) => {
+  requires(profile, 'pageConsole');
   const tab = await openTab(profile, backend, 'injected-sw.html');
   // Whichever comes first: a registration (the gadget worked) or the register script's refusal.
   await expect.poll(async () => profile.consoleLines.some((line) => line.includes(REFUSED)) ||
@@ -38,6 +39,7 @@ test('an injected tag pointing data-sw at a same-origin JSONP script registers n
 });
 
 test('an uploaded config whose api is another origin is refused: nothing is installed and that origin gets no cookie value', async ({ profile, backend }) => {
+  requires(profile, 'pageConsole');
   const other = await startRecordingOrigin(new URL(backend.url).origin);
   try {
     // What an attacker could upload: a valid config that sends the CSRF values to their origin.

@@ -79,6 +79,7 @@ function expectNoSecretIn(lines: readonly string[], secrets: readonly string[]):
 }
 
 test('no token, cookie value or secret appears in any console line of the pages or the worker, failures included', async ({ profile, backend }) => {
+  requires(profile, 'pageConsole');
   const lines = profile.consoleLines;
   const { secrets } = await everyRefreshOutcome(profile, backend);
   // A page of ours that fails too, so that every engine has failure lines to check.

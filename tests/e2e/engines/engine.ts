@@ -1,8 +1,8 @@
 // The one interface every browser engine is driven through, so that a scenario file is written
-// once and runs in every engine. Each engine's driver (chromium.ts, firefox.ts) maps it onto its
+// once and runs in every engine. Each engine's driver (chromium.ts, firefox.ts, webkit.ts) maps it onto its
 // own automation protocol; what an engine cannot do is listed in limits.ts, with the reason.
 
-export type EngineName = 'chromium' | 'firefox';
+export type EngineName = 'chromium' | 'firefox' | 'webkit';
 
 /** A browser profile: its tabs share one service worker, cookies, IndexedDB and Web Locks. */
 export interface Profile {

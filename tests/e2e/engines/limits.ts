@@ -5,7 +5,7 @@
 import { test } from '@playwright/test';
 import type { EngineName, Profile } from './engine.ts';
 
-export type Capability = 'stopServiceWorkers' | 'offline' | 'reloadBypassingCache' | 'workerConsole' | 'workerMemory' | 'cookieExpiry';
+export type Capability = 'stopServiceWorkers' | 'offline' | 'reloadBypassingCache' | 'workerConsole' | 'workerMemory' | 'pageConsole' | 'cookieExpiry' | 'streamRequestBody';
 
 export const ENGINE_LIMITS: Readonly<Record<EngineName, Partial<Record<Capability, string>>>> = {
   chromium: {},
@@ -16,6 +16,16 @@ export const ENGINE_LIMITS: Readonly<Record<EngineName, Partial<Record<Capabilit
     workerConsole: "puppeteer over BiDi delivers the pages' console lines, not the service worker's",
     workerMemory: "WebDriver BiDi has no command that reads a service worker's memory",
     cookieExpiry: "Firefox ESR 153's Cookie Store API gives a cookie's name and value, not its expiry: the broker cannot refresh ahead of an expiry there, and refreshes on the first 401 after it",
+  },
+  webkit: {
+    stopServiceWorkers: 'WebDriver classic has no command that stops a service worker, and WebKitGTK has no other automation protocol',
+    offline: 'WebDriver classic has no network conditions',
+    reloadBypassingCache: 'WebDriver classic has no reload that bypasses the service worker (its refresh is a plain reload)',
+    workerConsole: "WebDriver classic reads no console, and MiniBrowser's console-to-stdout setting does not reach the views it makes for automation: no console lines at all, pages' or worker's",
+    pageConsole: "WebDriver classic reads no console, and MiniBrowser's console-to-stdout setting does not reach the views it makes for automation: no console lines at all, pages' or worker's",
+    workerMemory: "WebDriver classic has no command that reads a service worker's memory",
+    cookieExpiry: "WebKit's Cookie Store API gives no expires unless the testable feature CookieStoreAPIExtendedAttributes is on, and Safari ships it off: the broker refreshes on the first 401 after an expiry",
+    streamRequestBody: "WebKitGTK 2.50's fetch rejects a ReadableStream request body (TypeError: ReadableStream uploading is not supported) before anything reaches the worker",
   },
 };
 
