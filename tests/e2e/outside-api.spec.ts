@@ -14,7 +14,7 @@ test.use({
   },
 });
 
-test('requests outside api are not brokered: the server gets the page\'s own headers, without the broker\'s marker or CSRF value, and the page\'s own refresh call is not brokered', async ({ profile, backend }) => {
+test('requests outside api are not brokered: the server gets the page\'s own headers, without the broker\'s marker or CSRF value, and the page\'s own refresh call reaches the server once, with its own refresh CSRF value', async ({ profile, backend }) => {
   const tab = await openControlledTab(profile, backend, 'marked.html');
   await logIn(tab);
   await backend.resetCounters();
@@ -42,8 +42,9 @@ test('requests outside api are not brokered: the server gets the page\'s own hea
   expect(outside.map((echo) => echo.headers['x-csrf-token'])).toEqual(['page-own-value', undefined]);
   expect((await backend.stats()).publicRequests).toBe(2);
 
-  // The page's own call to the refresh endpoint is never brokered (no loop, no second refresh):
-  // brokered, it would carry the access CSRF value in place of the refresh one, and be refused.
+  // The page's own call to the refresh endpoint goes through the one refresh (page-refresh-call.ts)
+  // and reaches the server once, with the refresh CSRF value (never the access one stamped on API
+  // requests, which flask would refuse): no loop, no second refresh.
   const ownRefresh = await tab.evaluate(async () => {
     const csrf = document.cookie.split('; ').find((c) => c.startsWith('csrf_refresh_token='))!.split('=')[1]!;
     return (await fetch('/token/refresh', { method: 'POST', headers: { 'X-CSRF-TOKEN': csrf } })).status;
