@@ -17,7 +17,7 @@ export interface TokenBrokerOptions {
   /** Path prefixes on the page's origin ("/api/") or absolute URL prefixes ("https://api.example.com/v1/"). */
   api: string[];
   refresh: {
-    /** The refresh endpoint: a path on the page's origin or an absolute URL. Never brokered itself. */
+    /** The refresh endpoint: a path on the page's origin or an absolute URL. Never an API route; the page's own call to it joins the one refresh. */
     url: string;
     /** @default "POST" */
     method?: 'POST' | 'GET' | 'PUT' | 'PATCH';
