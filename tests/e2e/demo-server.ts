@@ -1,10 +1,8 @@
 // The demo backend as the browser tests see it: a real server on a loopback port, driven and
 // read through its own control routes. Its counters are the ground truth of every test.
 
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startDemoServer, type StartDemoServerOptions } from '../../src/server/start.ts';
+import { ControlledBackend, servedDirectory } from './backend-control.ts';
 import type { BackendControl, BackendStats, TestBackend } from './test-backend.ts';
 
 export interface DemoServerOptions extends Omit<StartDemoServerOptions, 'staticDir'> {
@@ -24,14 +22,16 @@ export type DemoStats = BackendStats;
 
 export type DemoControl = BackendControl;
 
-export class DemoServer implements TestBackend {
+export class DemoServer extends ControlledBackend implements TestBackend {
   readonly kind = 'demo';
+  protected readonly label = 'demo server';
   readonly url: string;
   /** The directory served: a test's own copy when it asked for extra files, so it may change them. */
   readonly staticDir: string;
   readonly #close: () => Promise<void>;
 
   private constructor(url: string, staticDir: string, close: () => Promise<void>) {
+    super();
     this.url = url;
     this.staticDir = staticDir;
     this.#close = close;
@@ -39,16 +39,7 @@ export class DemoServer implements TestBackend {
 
   static async start(options: DemoServerOptions = {}): Promise<DemoServer> {
     const { files, ...serverOptions } = options;
-    let staticDir = 'dist';
-    let cleanUp = () => undefined as void;
-    if (files) {
-      // The built files plus the test's own, in a directory of this test's.
-      staticDir = mkdtempSync(join(tmpdir(), 'token-broker-e2e-'));
-      cpSync('dist', staticDir, { recursive: true });
-      for (const [name, content] of Object.entries(files)) writeFileSync(join(staticDir, name), content);
-      const dir = staticDir;
-      cleanUp = () => rmSync(dir, { recursive: true, force: true });
-    }
+    const { staticDir, cleanUp } = servedDirectory(files, 'token-broker-e2e-');
     const running = await startDemoServer({ port: 0, staticDir, accessTtlSeconds: 600, ...serverOptions });
     return new DemoServer(running.url, staticDir, async () => {
       await running.close();
@@ -58,32 +49,5 @@ export class DemoServer implements TestBackend {
 
   close(): Promise<void> {
     return this.#close();
-  }
-
-  async stats(): Promise<DemoStats> {
-    return (await this.#call('GET', '__demo/stats')) as DemoStats;
-  }
-
-  async control(changes: DemoControl): Promise<void> {
-    await this.#call('POST', '__demo/control', changes);
-  }
-
-  /** Every access token issued so far is answered 401 "Token has expired" from now on. */
-  async expireAccessTokens(): Promise<void> {
-    await this.#call('POST', '__demo/expire');
-  }
-
-  async resetCounters(): Promise<void> {
-    await this.#call('POST', '__demo/reset');
-  }
-
-  async #call(method: string, path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(new URL(path, this.url), {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`demo server: ${method} /${path} answered ${response.status}`);
-    return response.json();
   }
 }

@@ -3,18 +3,17 @@
 // DemoServer (demo-server.ts), so a scenario runs against either (see test-backend.ts).
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BackendControl, BackendStats, TestBackend, TestBackendOptions } from './test-backend.ts';
+import { ControlledBackend, servedDirectory } from './backend-control.ts';
+import type { TestBackend, TestBackendOptions } from './test-backend.ts';
 
 /** Debian's interpreter, by its path: a `python3` earlier on PATH may lack the Debian packages. */
 export const FLASK_PYTHON = process.env.FLASK_PYTHON ?? '/usr/bin/python3';
 const APP_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../flask/app.py');
 const READY_TIMEOUT_MS = 20_000;
 const EXIT_TIMEOUT_MS = 3_000;
-const CONTROL_TIMEOUT_MS = 10_000;
 const STDERR_KEPT_CHARS = 4000;
 const READY_LINE = /^listening on (http:\/\/\S+\/)$/m;
 const INSTALL_HINT = 'apt-get install -y python3-flask python3-python-flask-jwt-extended (or run .ci/run)';
@@ -41,8 +40,9 @@ function probeFlask(): string | undefined {
   return undefined;
 }
 
-export class FlaskServer implements TestBackend {
+export class FlaskServer extends ControlledBackend implements TestBackend {
   readonly kind = 'flask';
+  protected readonly label = 'flask app';
   readonly url: string;
   readonly staticDir: string;
   readonly #child: ChildProcess;
@@ -50,6 +50,7 @@ export class FlaskServer implements TestBackend {
   #closing: Promise<void> | undefined;
 
   private constructor(url: string, staticDir: string, child: ChildProcess, cleanUp: () => void) {
+    super();
     this.url = url;
     this.staticDir = staticDir;
     this.#child = child;
@@ -61,18 +62,7 @@ export class FlaskServer implements TestBackend {
     const unavailable = flaskUnavailableReason();
     if (unavailable) throw new Error(`real flask backend: ${unavailable}`);
     const { files, accessTtlSeconds = 600, rotation = true } = options;
-    let staticDir = resolve('dist');
-    let cleanUp = (): void => undefined;
-    if (files) {
-      staticDir = mkdtempSync(join(tmpdir(), 'token-broker-flask-'));
-      cpSync('dist', staticDir, { recursive: true });
-      for (const [name, content] of Object.entries(files)) {
-        mkdirSync(dirname(join(staticDir, name)), { recursive: true });
-        writeFileSync(join(staticDir, name), content);
-      }
-      const dir = staticDir;
-      cleanUp = () => rmSync(dir, { recursive: true, force: true });
-    }
+    const { staticDir, cleanUp } = servedDirectory(files, 'token-broker-flask-');
     const args = [APP_PATH, '--static-dir', staticDir, '--port', '0', '--access-ttl', String(accessTtlSeconds)];
     if (!rotation) args.push('--no-rotation');
     // stdin stays open as a pipe: the app exits when it closes, so it dies with this process.
@@ -92,33 +82,6 @@ export class FlaskServer implements TestBackend {
   close(): Promise<void> {
     this.#closing ??= stop(this.#child).then(() => this.#cleanUp());
     return this.#closing;
-  }
-
-  async stats(): Promise<BackendStats> {
-    return (await this.#call('GET', '__demo/stats')) as BackendStats;
-  }
-
-  async control(changes: BackendControl): Promise<void> {
-    await this.#call('POST', '__demo/control', changes);
-  }
-
-  async expireAccessTokens(): Promise<void> {
-    await this.#call('POST', '__demo/expire');
-  }
-
-  async resetCounters(): Promise<void> {
-    await this.#call('POST', '__demo/reset');
-  }
-
-  async #call(method: string, path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(new URL(path, this.url), {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS),
-    });
-    if (!response.ok) throw new Error(`flask app: ${method} /${path} answered ${response.status}: ${await response.text()}`);
-    return response.json();
   }
 }
 
