@@ -12,7 +12,7 @@ import { AccessExpiryTracker, type CookieWithExpiry } from './access-expiry.ts';
 import type { HeaderValue, TokenBrokerConfig } from './config.ts';
 import { fingerprintOf } from './credential-fingerprint.ts';
 import type { ClientContext, CredentialSource, RefreshResult, StampedCredentials } from './credential-source.ts';
-import { readJsonField } from './expiry-detector.ts';
+import { jsonFieldMatches } from './expiry-detector.ts';
 
 /** The part of the Cookie Store API the broker uses (not yet in TypeScript's worker types). A
  * reader that asks the tabs may prefer the requesting tab; the Cookie Store API ignores `client`. */
@@ -100,9 +100,7 @@ export class CookieCredentials implements CredentialSource {
   /** Does this 401/403 say the request's headers were wrong (`refresh.failedWhen`), not the session? */
   async #refusedForItsHeaders(response: Response): Promise<boolean> {
     const rule = this.#config.refresh.failedWhen?.jsonField;
-    if (!rule) return false;
-    const value = await readJsonField(response, rule.name);
-    return typeof value === 'string' && rule.values.includes(value);
+    return rule !== undefined && jsonFieldMatches(response, rule);
   }
 
   /**

@@ -26,8 +26,13 @@ export async function classifyAnswer(response: Response, rule: TokenBrokerConfig
     return 'rejected';
   }
   if (rule.jsonField === undefined) return 'expired';
-  const value = await readJsonField(response, rule.jsonField.name);
-  return typeof value === 'string' && rule.jsonField.values.includes(value) ? 'expired' : 'rejected';
+  return (await jsonFieldMatches(response, rule.jsonField)) ? 'expired' : 'rejected';
+}
+
+/** Does the answer's JSON body hold one of `field.values` at its top-level key `field.name`? */
+export async function jsonFieldMatches(response: Response, field: { readonly name: string; readonly values: readonly string[] }): Promise<boolean> {
+  const value = await readJsonField(response, field.name);
+  return typeof value === 'string' && field.values.includes(value);
 }
 
 /** Is this answer "your access token expired", in words or by its status alone? */
@@ -37,7 +42,7 @@ export async function isExpiredAnswer(response: Response, rule: TokenBrokerConfi
 }
 
 /** The top-level `name` of a JSON answer, read from a clone; undefined for anything else. */
-export async function readJsonField(response: Response, name: string): Promise<unknown> {
+async function readJsonField(response: Response, name: string): Promise<unknown> {
   const declaredLength = Number(response.headers.get('content-length') ?? '0');
   if (declaredLength > MAX_INSPECTED_BODY_BYTES) return undefined;
   const read = await readBodyWithin(response, { maxBytes: MAX_INSPECTED_BODY_BYTES, timeoutMs: BODY_READ_TIMEOUT_MS });

@@ -8,7 +8,7 @@ import { BODY_READ_TIMEOUT_MS, readBodyWithin } from './bounded-body-read.ts';
 import type { TokenBrokerConfig } from './config.ts';
 import type { ClientContext, CredentialSource } from './credential-source.ts';
 import type { RefreshCoordinator } from './refresh-coordinator.ts';
-import { classifyAnswer, type AnswerKind } from './expiry-detector.ts';
+import { classifyAnswer, isExpiredAnswer } from './expiry-detector.ts';
 import { HeldBodyBudget } from './held-body-budget.ts';
 import { PageRefreshCalls, type RefreshThrough } from './page-refresh-call.ts';
 import { captureRequest, type ReplayableRequest } from './replayable-request.ts';
@@ -140,7 +140,7 @@ export class TokenBroker {
       return { response: original, generation: first.generation, redirected: false };
     }
     // Fresh credentials, and still "expired": that refresh did not help; the next one backs off.
-    if (isExpiry(await classifyAnswer(replay.response, this.#config.expiredWhen))) this.#coordinator.refreshDidNotHelp(replay.generation);
+    if (await isExpiredAnswer(replay.response, this.#config.expiredWhen)) this.#coordinator.refreshDidNotHelp(replay.generation);
     return replay;
   }
 
@@ -182,10 +182,6 @@ export class TokenBroker {
     if (!isRedirect(response)) return { response, generation, redirected: false };
     return { response: await answerToRedirect(captured, response, this.#fetch), generation, redirected: true };
   }
-}
-
-function isExpiry(kind: AnswerKind): boolean {
-  return kind === 'expired' || kind === 'presumed-expired';
 }
 
 /**
