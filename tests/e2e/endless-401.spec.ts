@@ -3,7 +3,7 @@
 // replay (a status-only config). The page gets its 401, its body still streaming as it would
 // without the broker.
 
-import { adopterPage, expect, logIn, openControlledTab, test } from './fixtures.ts';
+import { adopterPage, expect, logIn, openControlledTab, requires, test } from './fixtures.ts';
 
 // Far above what the broker needs (its body reads give up after 2 s). Firefox makes a second
 // request to a URL wait while an earlier answer of that URL is still streaming, with or without
@@ -47,6 +47,7 @@ async function fetchEndlessInPage(boundMs: number): Promise<EndlessAnswer> {
 }
 
 test('a 401 whose body never ends reaches the page, body streaming, while the preset looks for its expiry field', async ({ profile, backend }) => {
+  requires(profile, 'unfinishedUnauthorizedBody');
   const tab = await openControlledTab(profile, backend, 'endless-preset.html');
   await logIn(tab);
   await backend.resetCounters();
@@ -60,6 +61,7 @@ test('a 401 whose body never ends reaches the page, body streaming, while the pr
 });
 
 test('a 401 whose body never ends is refreshed for and replayed when the status alone means expiry, and nothing hangs', async ({ profile, backend }) => {
+  requires(profile, 'unfinishedUnauthorizedBody');
   const tab = await openControlledTab(profile, backend, 'endless-status.html');
   await logIn(tab);
   await backend.resetCounters();

@@ -39,8 +39,12 @@ http.interceptors.response.use((response) => response, async (error) => {
 });
 const statusOf = (promise) => promise.then((response) => response.status, (error) => error.response?.status ?? 0);
 window.ownRefresh = () => statusOf(refresh());
+// Every GET has a URL of its own: WebKit sends identical XHR GETs that are in flight at once in
+// one page as one request (before any worker sees them), and each request here must be counted
+// at the server.
+const pageId = Math.random().toString(36).slice(2);
 window.interceptorBurst = (n) => Promise.all(Array.from({ length: n }, (_, i) =>
-  statusOf(i % 2 === 0 ? http.get('/api/items?n=' + (i % 5)) : http.post('/api/echo', { i, note: 'must survive a retry' }))));
+  statusOf(i % 2 === 0 ? http.get('/api/items?n=' + (i % 5) + '&request=' + pageId + '-' + i) : http.post('/api/echo', { i, note: 'must survive a retry' }))));
 window.pageReady = true;
 </script></head><body><p>the seed's axios interceptor</p></body></html>`;
 }
