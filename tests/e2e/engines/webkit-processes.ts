@@ -1,7 +1,9 @@
 // The processes behind the WebKit engine: where WebKitGTK's pieces are installed, an Xvfb display
 // (MiniBrowser has no headless mode) and one WebKitWebDriver per profile (it serves one session at
 // a time). Each runs in its own process group, killed whole on close and when node exits, so that
-// no MiniBrowser or web process outlives a test run, even a failed one.
+// no MiniBrowser or web process outlives a test run, even a failed one; and each group has a
+// watcher that kills it when this node process is gone without exiting (SIGKILL, a crash), which
+// no exit handler can catch.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -48,18 +50,30 @@ process.once('exit', () => {
   for (const child of running) killGroup(child);
 });
 
+/** How often a group's watcher looks for this node process. */
+const WATCH_INTERVAL_S = 1;
+
+/**
+ * Runs `command` as the leader of a new process group (exec: its pid and exit are the child's),
+ * beside a shell loop in the same group that kills the whole group once node's pid is gone.
+ */
+const WATCHED_START = `(while kill -0 "$1" 2>/dev/null; do sleep ${WATCH_INTERVAL_S}; done; kill -KILL 0) & shift; exec "$@"`;
+
 function startGroup(command: string, args: string[], env: NodeJS.ProcessEnv, stdio: ('ignore' | 'pipe')[]): ChildProcess {
-  const child = spawn(command, args, { env, stdio, detached: true });
+  const child = spawn('/bin/sh', ['-c', WATCHED_START, 'watched-start', String(process.pid), command, ...args], { env, stdio, detached: true });
   running.add(child);
-  child.once('exit', () => running.delete(child));
   return child;
 }
 
-/** Kills `child` and everything it started (MiniBrowser and its web, network and GPU processes). */
+const killed = new WeakSet<ChildProcess>();
+
+/** Kills `child`'s whole group: it, everything it started (MiniBrowser and its web, network and GPU processes) and its watcher. */
 export function killGroup(child: ChildProcess): void {
   running.delete(child);
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  if (child.pid === undefined || killed.has(child)) return;
+  killed.add(child);
   try {
+    // The group outlives a leader that exited on its own (its watcher, a MiniBrowser): kill it anyway.
     process.kill(-child.pid, 'SIGKILL');
   } catch {
     // Already gone.
@@ -103,14 +117,34 @@ export interface Driver {
   close(): void;
 }
 
+/** A port found free may be taken by someone else before the driver binds it: then another one. */
+const DRIVER_START_ATTEMPTS = 3;
+
 /** Starts a WebKitWebDriver on a free loopback port, drawing on `display`, and waits until it answers. */
 export async function startDriver(driver: string, display: Display, timeoutMs: number): Promise<Driver> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startDriverOnce(driver, display, timeoutMs);
+    } catch (error) {
+      if (!(error instanceof DriverExited) || attempt >= DRIVER_START_ATTEMPTS) throw error;
+    }
+  }
+}
+
+class DriverExited extends Error {
+  override readonly name = 'DriverExited';
+}
+
+async function startDriverOnce(driver: string, display: Display, timeoutMs: number): Promise<Driver> {
   const port = await freePort();
   const child = startGroup(driver, [`--port=${port}`], { ...process.env, DISPLAY: display.name }, ['ignore', 'ignore', 'ignore']);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`WebKitWebDriver exited (${child.exitCode}) on port ${port}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      killGroup(child);
+      throw new DriverExited(`WebKitWebDriver exited (${child.exitCode ?? child.signalCode}) on port ${port}`);
+    }
     try {
       await sendCommand(`${url}/status`, 'GET', undefined, 2_000);
       return { url, close: () => killGroup(child) };
