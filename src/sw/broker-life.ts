@@ -7,6 +7,7 @@
 // config read and fetch.
 
 import type { UseStore } from 'idb-keyval';
+import { brokerLog, lineOf } from './broker-log.ts';
 import type { TokenBrokerConfig } from './config.ts';
 import { configUrlOf, fetchConfig, loadSavedConfig, saveConfig } from './config-source.ts';
 import { mayBeBrokered } from './request-matcher.ts';
@@ -91,7 +92,7 @@ export class BrokerLife<E extends FetchEventLike> {
       (error: unknown) => {
         // The broker stays off for this worker's life: requests go to the browser untouched.
         this.#failed = true;
-        console.error(error instanceof Error ? error.message : error);
+        brokerLog.error(lineOf(error));
         throw error;
       },
     );
@@ -107,7 +108,7 @@ export class BrokerLife<E extends FetchEventLike> {
     const { workerUrl, database } = this.#options;
     const saved = await loadSavedConfig(database, configUrlOf(workerUrl), origin(workerUrl)).catch((error: unknown) => {
       // Storage failed or hung (bounded), or the saved copy no longer passes validation.
-      console.warn(error instanceof Error ? error.message : error);
+      brokerLog.warn(lineOf(error));
       return undefined;
     });
     if (saved) return { config: saved };
@@ -122,7 +123,7 @@ export class BrokerLife<E extends FetchEventLike> {
       await saveConfig(this.#options.database, configUrlOf(this.#options.workerUrl), raw);
     } catch (error) {
       // The next wake then fetches the config from the network instead.
-      console.warn(error instanceof Error ? error.message : error);
+      brokerLog.warn(lineOf(error));
     }
   }
 }

@@ -4,6 +4,7 @@
 
 import { createStore, get, set, type UseStore } from 'idb-keyval';
 import { boundedStore, STORAGE_TIMEOUT_MS } from './bounded-storage.ts';
+import { brokerLog, lineOf } from './broker-log.ts';
 
 // The record grew fields after its first version; a record without them (as older workers wrote
 // it) reads as "no failure, no refusal, no backoff". Every time in it comes from the worker's
@@ -80,7 +81,7 @@ export class IdbGenerationStore implements GenerationStore {
     if (this.#warned) return;
     this.#warned = true;
     // bounded-storage.ts rejects with a TokenBrokerError whose message names the failure only.
-    console.warn(error instanceof Error ? error.message : error);
+    brokerLog.warn(lineOf(error));
   }
 }
 

@@ -3,6 +3,8 @@
 // old version, a second registration with another scope) must be known to every other, whose
 // requests carry the same cookies from the shared jar.
 
+import { brokerLog, type BrokerLog } from './broker-log.ts';
+
 export type TabMessage =
   | { type: 'refreshed'; generation: number }
   | { type: 'session-expired' }
@@ -12,8 +14,8 @@ export const TAB_CHANNEL_NAME = 'token-broker';
 
 export type TabAnnouncer = (message: TabMessage) => void;
 
-/** Where the worker's own lines go: the console by default. */
-export type WorkerConsole = Pick<Console, 'info' | 'warn'>;
+/** Where the worker's own lines go: the broker log (console and log channel) by default. */
+export type WorkerConsole = Pick<BrokerLog, 'info' | 'warn'>;
 
 /** The channel as one worker uses it; it never hears its own announcements. */
 export interface TabChannel {
@@ -28,7 +30,7 @@ export interface TabChannel {
  * can check that what the worker says never holds a secret. The line carries exactly what the
  * message carries (an outcome, a generation number, a reason), never a value.
  */
-export function openTabChannel(workerConsole: WorkerConsole = console): TabChannel {
+export function openTabChannel(workerConsole: WorkerConsole = brokerLog): TabChannel {
   const channel = new BroadcastChannel(TAB_CHANNEL_NAME);
   return {
     announce: (message) => {
@@ -40,7 +42,7 @@ export function openTabChannel(workerConsole: WorkerConsole = console): TabChann
   };
 }
 
-export function broadcastToTabs(workerConsole: WorkerConsole = console): TabAnnouncer {
+export function broadcastToTabs(workerConsole: WorkerConsole = brokerLog): TabAnnouncer {
   return openTabChannel(workerConsole).announce;
 }
 

@@ -1,4 +1,4 @@
-import { adopterPage, can, expect, logIn, openTab, sleep, test } from './fixtures.ts';
+import { adopterPage, can, expect, listenToBrokerLog, logIn, openTab, sleep, test } from './fixtures.ts';
 
 const BROKEN_CONFIGS = {
   'wrong-types.json': { text: JSON.stringify({ api: '/api/', refresh: { url: '/token/refresh' } }), says: '"api" must be a non-empty array' },
@@ -7,19 +7,26 @@ const BROKEN_CONFIGS = {
 };
 
 test.use({
-  backendFiles: Object.fromEntries(Object.entries(BROKEN_CONFIGS).flatMap(([name, { text }]) => [
-    [name, text],
-    [name.replace('.json', '.html'), adopterPage(`/${name}`)],
-  ])),
+  backendFiles: {
+    ...Object.fromEntries(Object.entries(BROKEN_CONFIGS).flatMap(([name, { text }]) => [
+      [name, text],
+      [name.replace('.json', '.html'), adopterPage(`/${name}`)],
+    ])),
+    // A page of the origin without the register script, to hear the worker's log channel.
+    'log-listener.html': '<!doctype html><meta charset="utf-8"><p>listens to token-broker-log</p>',
+  },
 });
 
 for (const [name, { says }] of Object.entries(BROKEN_CONFIGS)) {
   test(`a broken config (${name}) stops the install, names what is wrong, and the page works as without the broker`, async ({ profile, backend }) => {
     const { consoleLines } = profile;
+    const heard = await listenToBrokerLog(await openTab(profile, backend, 'log-listener.html'));
     const tab = await openTab(profile, backend, name.replace('.json', '.html'));
 
-    // The worker's console names the key, where the engine passes the worker's console on
-    // (engines/limits.ts: workerConsole); the rest of the scenario runs in every engine.
+    // The worker names the key: on its log channel, in every engine, and on its console, where
+    // the engine passes that on (engines/limits.ts: workerConsole).
+    await expect.poll(async () => (await heard()).filter((line) => line.startsWith('error token-broker: ') && line.includes(says)).length,
+      { timeout: 10_000 }).toBe(1);
     if (can(profile, 'workerConsole')) {
       await expect.poll(() => consoleLines.some((line) => line.includes(says)), { timeout: 10_000 }).toBe(true);
     }

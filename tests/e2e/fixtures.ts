@@ -5,6 +5,7 @@
 
 import { test as base } from '@playwright/test';
 import { burstInPage, logInInPage } from '../shared/naive-page.ts';
+import { LOG_CHANNEL_NAME } from '../../src/sw/broker-log.ts';
 import { startBackend } from './backends.ts';
 import { launchChromium } from './engines/chromium.ts';
 import { DEFAULT_WAIT_MS, type Engine, type EngineName, type Profile, type Tab } from './engines/engine.ts';
@@ -107,6 +108,22 @@ export async function listenToBroker(tab: Tab): Promise<() => Promise<unknown[]>
     new BroadcastChannel('token-broker').onmessage = (event) => heard.push(event.data);
   });
   return () => tab.evaluate(() => (window as unknown as { brokerMessages: unknown[] }).brokerMessages);
+}
+
+/**
+ * Starts recording the lines the broker's workers say (BroadcastChannel 'token-broker-log',
+ * src/sw/broker-log.ts), as `level line`; call the result to read them. Every engine hears these,
+ * where a worker's console reaches the test in Chromium only. Only lines said after this call.
+ */
+export async function listenToBrokerLog(tab: Tab): Promise<() => Promise<string[]>> {
+  await tab.evaluate((channelName: string) => {
+    const heard: string[] = [];
+    (window as unknown as { brokerLogLines: string[] }).brokerLogLines = heard;
+    new BroadcastChannel(channelName).onmessage = (event: MessageEvent<{ level: string; line: string }>) => {
+      heard.push(`${event.data.level} ${event.data.line}`);
+    };
+  }, LOG_CHANNEL_NAME);
+  return () => tab.evaluate(() => (window as unknown as { brokerLogLines: string[] }).brokerLogLines);
 }
 
 /**

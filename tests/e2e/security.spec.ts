@@ -1,5 +1,5 @@
 import { requestOtherOriginInPage } from '../shared/naive-page.ts';
-import { adopterPage, expect, logIn, openControlledTab, openTab, requires, test, type Profile, type Tab } from './fixtures.ts';
+import { adopterPage, expect, listenToBrokerLog, logIn, openControlledTab, openTab, requires, test, type Profile, type Tab } from './fixtures.ts';
 import type { TestBackend } from './test-backend.ts';
 import { startRecordingOrigin } from './recording-origin.ts';
 
@@ -44,10 +44,9 @@ test('credential headers and refreshes stay on the configured origin: another or
 
 /**
  * One refresh of each outcome, each reaching the server: one that succeeds, one answered 500,
- * one refused. Returns the values that must never be logged.
+ * one refused, from `tab` (outcomes.html). Returns the values that must never be logged.
  */
-async function everyRefreshOutcome(profile: Profile, backend: TestBackend): Promise<{ tab: Tab; secrets: string[] }> {
-  const tab = await openControlledTab(profile, backend, 'outcomes.html');
+async function everyRefreshOutcome(profile: Profile, backend: TestBackend, tab: Tab): Promise<{ tab: Tab; secrets: string[] }> {
   await logIn(tab);
   const secrets = (await profile.cookies()).map((c) => c.value).filter((value) => value.length >= 8);
   expect(secrets.length).toBe(4);
@@ -81,7 +80,7 @@ function expectNoSecretIn(lines: readonly string[], secrets: readonly string[]):
 test('no token, cookie value or secret appears in any console line of the pages or the worker, failures included', async ({ profile, backend }) => {
   requires(profile, 'pageConsole');
   const lines = profile.consoleLines;
-  const { secrets } = await everyRefreshOutcome(profile, backend);
+  const { secrets } = await everyRefreshOutcome(profile, backend, await openControlledTab(profile, backend, 'outcomes.html'));
   // A page of ours that fails too, so that every engine has failure lines to check.
   await openTab(profile, backend, 'no-worker.html');
 
@@ -94,10 +93,8 @@ test('no token, cookie value or secret appears in any console line of the pages 
 test('the worker says on its console how each refresh ended, once per refresh, and never a value', async ({ profile, backend }) => {
   requires(profile, 'workerConsole');
   const lines = profile.consoleLines;
-  const { tab, secrets } = await everyRefreshOutcome(profile, backend);
-  await tab.evaluate(async () => {
-    await navigator.serviceWorker.register('/token-broker-sw.js?config=%2Fno-such-config.json', { scope: '/nowhere/' }).catch(() => undefined);
-  });
+  const { tab, secrets } = await everyRefreshOutcome(profile, backend, await openControlledTab(profile, backend, 'outcomes.html'));
+  await registerWorkerWithoutConfig(tab);
 
   const said = (prefix: string) => lines.filter((line) => line.startsWith(prefix));
   await expect.poll(() => said('token-broker: session expired').length).toBe(1);
@@ -106,6 +103,32 @@ test('the worker says on its console how each refresh ended, once per refresh, a
   await expect.poll(() => lines.some((line) => line.includes('could not load the config'))).toBe(true);
   expectNoSecretIn(lines, secrets);
 });
+
+// The same words, heard where every engine can hear them: the worker posts each line it says on
+// BroadcastChannel 'token-broker-log' (src/sw/broker-log.ts), which any page of the origin reads.
+test('the worker\'s log channel carries how each refresh ended, once per refresh, and a failed config load, never a value, in every engine', async ({ profile, backend }) => {
+  const tab = await openControlledTab(profile, backend, 'outcomes.html');
+  const heard = await listenToBrokerLog(tab);
+  const { secrets } = await everyRefreshOutcome(profile, backend, tab);
+  await registerWorkerWithoutConfig(tab);
+
+  await expect.poll(async () => (await heard()).some((line) => line.includes('could not load the config')), { timeout: 10_000 }).toBe(true);
+  const lines = await heard();
+  expect(lines).toEqual([
+    'info token-broker: refreshed, credential generation 1',
+    expect.stringMatching(/^warn token-broker: refresh failed \(status 500\)/),
+    expect.stringMatching(/^warn token-broker: session expired/),
+    expect.stringMatching(/^error token-broker: could not load the config from http:\/\/127\.0\.0\.1:\d+\/no-such-config\.json/),
+  ]);
+  expectNoSecretIn(lines, secrets);
+});
+
+/** A second registration of the broker whose config does not exist: its worker says so and stays off. */
+async function registerWorkerWithoutConfig(tab: Tab): Promise<void> {
+  await tab.evaluate(async () => {
+    await navigator.serviceWorker.register('/token-broker-sw.js?config=%2Fno-such-config.json', { scope: '/nowhere/' }).catch(() => undefined);
+  });
+}
 
 test('the page\'s own headers reach the server unchanged, on a brokered request and on its replay; only the credential header is the broker\'s', async ({ profile, backend }) => {
   const tab = await openControlledTab(profile, backend);
