@@ -9,6 +9,7 @@ import { withDefaults, type BrokerEnvironment, type BrokerScope } from './broker
 import { IdbGenerationStore, openBrokerDatabase } from './generation-store.ts';
 import { createTokenBroker, installTokenBroker } from './install-token-broker.ts';
 import { CLAIM_MESSAGE } from './page-protocol.ts';
+import { addBrokerRoutes, type RoutableInstallEvent } from './static-routes.ts';
 
 declare const self: ServiceWorkerGlobalScope & BrokerScope;
 
@@ -29,7 +30,8 @@ export function startTokenBroker(env: Partial<BrokerEnvironment> = {}): void {
 
   self.addEventListener('install', (event) => {
     // A rejected install discards this worker: the page goes on exactly as without it.
-    event.waitUntil(life.install().then(() => self.skipWaiting()));
+    // Routes come from the config read now, so they are added within this same waitUntil.
+    event.waitUntil(life.install().then((config) => addBrokerRoutes(event as RoutableInstallEvent, config)).then(() => self.skipWaiting()));
   });
 
   self.addEventListener('activate', (event) => {
