@@ -9,6 +9,7 @@ import { withDefaults, type BrokerEnvironment, type BrokerScope } from './broker
 import { IdbGenerationStore, openBrokerDatabase } from './generation-store.ts';
 import { createTokenBroker, installTokenBroker } from './install-token-broker.ts';
 import { CLAIM_MESSAGE } from './page-protocol.ts';
+import { PrefetchedGenerationStore } from './prefetched-generation.ts';
 import { addBrokerRoutes, type RoutableInstallEvent } from './static-routes.ts';
 
 declare const self: ServiceWorkerGlobalScope & BrokerScope;
@@ -16,7 +17,8 @@ declare const self: ServiceWorkerGlobalScope & BrokerScope;
 /** Starts the broker in this worker with its config from `?config=` of the worker's URL. Call it once, at the top level. */
 export function startTokenBroker(env: Partial<BrokerEnvironment> = {}): void {
   const database = openBrokerDatabase();
-  const resolved = withDefaults({ store: new IdbGenerationStore(database), ...env }, self);
+  // The generation's read starts now, beside the saved config's (prefetched-generation.ts).
+  const resolved = withDefaults({ ...env, store: env.store ?? new PrefetchedGenerationStore(new IdbGenerationStore(database)) }, self);
   const life = new BrokerLife<FetchEvent>({
     workerUrl: self.location.href,
     database,
