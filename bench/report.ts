@@ -5,9 +5,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { OverheadResult } from './overhead.ts';
+import type { CostResults } from './costs.ts';
 import type { ProactiveResult } from './proactive.ts';
-import { formatMarkdown, matrixTables, overheadTable, proactiveTable } from './table.ts';
+import { costTable, formatMarkdown, type LearnedLifetimeFigure, matrixTables, proactiveTable } from './table.ts';
+import type { Setup, SideBySide } from './side-by-side.ts';
 import { type CellResult, HEADLINE_SHAPE, isHeadline } from './workloads.ts';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -48,8 +49,10 @@ export interface BenchResults {
   plan: 'full' | 'quick';
   machine: MachineFacts;
   matrix: CellResult[];
-  overhead: OverheadResult | undefined;
+  costs: CostResults | undefined;
   proactive: ProactiveResult | undefined;
+  /** Goal 3 of issue 10, from bench/learned-lifetime.ts when that module is there. */
+  learnedLifetime: LearnedLifetimeFigure | undefined;
 }
 
 export interface Headline {
@@ -59,43 +62,56 @@ export interface Headline {
   brokerWasted401sAtHeadline: Record<string, number>;
   /** 401 round trips per expiry when the lifetime is known, per variant of the proactive workload. */
   wasted401sKnownLifetime: Record<string, number>;
-  /** Broker p50 / pass-through p50, minus one, in percent. */
-  p50OverheadPercent: { sequential: number; parallel: number } | undefined;
-  /** The same for two identical pass-through workers: the difference this machine cannot resolve. */
-  p50NoisePercent: { sequential: number; parallel: number } | undefined;
+  /** The five figures of "What it costs", each with its noise floor (text, as printed). */
+  costs: string[];
 }
 
 export function headlineOf(results: BenchResults): Headline {
   const headlineCells = results.matrix.filter((cell) => isHeadline(cell) && cell.runs.length > 0);
-  const percent = (ratio: number) => Math.round((ratio - 1) * 1000) / 10;
   return {
     brokerRefreshesPerExpiry: Object.fromEntries(headlineCells.map((cell) => [cell.strategy, cell.median.refreshRequests])),
     brokerWasted401sAtHeadline: Object.fromEntries(headlineCells.map((cell) => [cell.strategy, cell.median.api401])),
     wasted401sKnownLifetime: Object.fromEntries((results.proactive?.cells ?? []).filter((cell) => cell.runs.length > 0)
       .map((cell) => [cell.variant, cell.median.api401])),
-    p50OverheadPercent: results.overhead && {
-      sequential: percent(results.overhead.ratios.sequential.brokerOverPassThrough.p50),
-      parallel: percent(results.overhead.ratios.parallel.brokerOverPassThrough.p50),
-    },
-    p50NoisePercent: results.overhead?.ratios.sequential.passThroughAgainOverPassThrough && {
-      sequential: percent(results.overhead.ratios.sequential.passThroughAgainOverPassThrough.p50),
-      parallel: percent(results.overhead.ratios.parallel.passThroughAgainOverPassThrough.p50),
-    },
+    costs: costLines(results),
   };
+}
+
+/** Issue 10's five goals as lines: the figure, the goal, and the noise floor beside it. */
+function costLines(results: BenchResults): string[] {
+  const costs = results.costs;
+  if (!costs) return ['What it costs: not measured'];
+  const p50 = (figure: SideBySide | undefined, setup: Setup) => figure?.rows[setup]?.p50Ms ?? Number.NaN;
+  const noise = (figure: SideBySide | undefined) => figure?.noisePercent ? `noise floor ${figure.noisePercent.p50}% / ${figure.noisePercent.p95}% (p50 / p95)` : 'no noise floor';
+  const vs = (figure: SideBySide | undefined) => figure?.brokerOverPassThroughPercent
+    ? `${figure.brokerOverPassThroughPercent.p50}% / ${figure.brokerOverPassThroughPercent.p95}%` : '?';
+  const vsNone = (figure: SideBySide | undefined) => figure?.brokerOverNoWorkerPercent
+    ? `${figure.brokerOverNoWorkerPercent.p50}% / ${figure.brokerOverNoWorkerPercent.p95}%` : '?';
+  const learned = results.learnedLifetime;
+  const lines = [
+    `1. Off the API (goal: broker within noise of no worker in Chromium; Firefox no worse than pass-through): page load with 30 assets, broker vs no worker ` +
+      `Chromium ${vsNone(costs.pageLoad.chromium)}, Firefox ${vsNone(costs.pageLoad.firefox)}; broker vs pass-through Chromium ${vs(costs.pageLoad.chromium)}, ` +
+      `Firefox ${vs(costs.pageLoad.firefox)} (${noise(costs.pageLoad.chromium)} / Firefox ${noise(costs.pageLoad.firefox)}); ` +
+      `navigation with the worker stopped, Chromium: broker vs no worker ${vsNone(costs.stoppedNavigation)}, vs pass-through ${vs(costs.stoppedNavigation)} (${noise(costs.stoppedNavigation)})`,
+    `2. On the API (goal: at most +5% p50 vs pass-through): sequential ${vs(costs.apiSequential)} (${noise(costs.apiSequential)}), ` +
+      `20 parallel ${vs(costs.apiParallel)} (${noise(costs.apiParallel)})`,
+    `3. 401s on the wire per expiry with no expiry information, first / later: ${learned ? `${learned.first401s} / ${learned.later401s} over ${learned.expiries} expiries` : 'not measured here (bench/learned-lifetime.ts, another branch)'}`,
+    `4. Cold start (goal: within 5 ms of pass-through): first API request after the worker stopped, p50 broker ${p50(costs.coldStart, 'broker')} ms vs pass-through ` +
+      `${p50(costs.coldStart, 'pass-through worker')} / ${p50(costs.coldStart, 'pass-through worker, again')} ms (the two pass-throughs' difference is the noise floor)`,
+    `5. No head-of-line blocking: an API request while 16 long-polls (${costs.duringLongPolls ? 'each held 2 s' : '-'}) are open on HTTP/2, p50 broker ` +
+      `${p50(costs.duringLongPolls, 'broker')} ms, pass-through ${p50(costs.duringLongPolls, 'pass-through worker')} ms, no worker ${p50(costs.duringLongPolls, 'no worker')} ms`,
+  ];
+  return lines;
 }
 
 export function headlineLines(headline: Headline): string[] {
   const list = (record: Record<string, number>) => Object.entries(record).map(([name, value]) => `${name} ${value}`).join(', ') || 'not measured';
   const { tabs, requestsPerTab } = HEADLINE_SHAPE;
-  const overhead = headline.p50OverheadPercent;
-  const noise = headline.p50NoisePercent;
   return [
     `Refreshes per expiry with the broker at T=${tabs}, R=${requestsPerTab}, rotation on (goal 1): ${list(headline.brokerRefreshesPerExpiry)}`,
     `401 round trips per expiry with the broker there, reactive (token expired by the server): ${list(headline.brokerWasted401sAtHeadline)}`,
     `401 round trips per expiry where the lifetime is known (goal 0 with the proactive broker): ${list(headline.wasted401sKnownLifetime)}`,
-    overhead ? `p50 overhead of the broker vs the pass-through worker (goal within 5%): sequential ${overhead.sequential}%, parallel ${overhead.parallel}%` +
-      (noise ? ` (two identical pass-through workers differ by ${noise.sequential}% / ${noise.parallel}% here: the noise)` : '')
-      : 'p50 overhead: not measured',
+    ...headline.costs,
   ];
 }
 
@@ -117,7 +133,7 @@ export function writeResults(results: BenchResults, svg: string): string[] {
 function resultsMarkdown(results: BenchResults, jsonName: string): string {
   const tables = [
     ...matrixTables(results.matrix),
-    ...(results.overhead ? [overheadTable(results.overhead)] : []),
+    ...(results.costs ? [costTable(results.costs, results.learnedLifetime)] : []),
     ...(results.proactive ? [proactiveTable(results.proactive)] : []),
   ];
   const load = (values: number[] | undefined) => values?.join(' / ') ?? '?';

@@ -29,18 +29,43 @@ export interface ServerControl {
   cookieMaxAge?: 'flask-default' | 'token-lifetime';
 }
 
-// The overhead pages: the same timing script, with no worker (run in a context that blocks
-// workers), with the pass-through worker, and with the broker's one tag.
-const OVERHEAD_PAGES: Record<string, string> = {
-  'bench/overhead-plain.html': overheadPage(''),
-  'bench/overhead-passthrough.html': overheadPage(
+/** How many of each kind of static asset a page-load page has: styles, scripts, images. */
+export const ASSETS_PER_KIND = 10;
+
+// The pages of the cost figures (costs.ts): the same timing script (pages/overhead.js) and 30
+// static assets, with no worker (run in a profile that blocks workers), with the pass-through
+// worker, and with the broker's one tag.
+const PAGE_LOAD_PAGES: Record<string, string> = {
+  'bench/load-plain.html': pageLoadPage(''),
+  'bench/load-passthrough.html': pageLoadPage(
     `<script>navigator.serviceWorker.register('/bench/passthrough-sw.js', { scope: '/bench/' });</script>`),
-  'bench/overhead-broker.html': overheadPage('<script src="/token-broker-register.js" data-config="/token-broker.json"></script>'),
+  'bench/load-broker.html': pageLoadPage('<script src="/token-broker-register.js" data-config="/token-broker.json"></script>'),
 };
 
-function overheadPage(workerTag: string): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>bench: overhead</title>
-${workerTag}<script src="/bench/pages/overhead.js"></script></head><body></body></html>`;
+function pageLoadPage(workerTag: string): string {
+  const indexes = Array.from({ length: ASSETS_PER_KIND }, (_, i) => i);
+  return `<!doctype html><html><head><meta charset="utf-8"><title>bench: page load</title>
+${workerTag}<script src="/bench/pages/overhead.js"></script>
+${indexes.map((i) => `<link rel="stylesheet" href="/bench/assets/style-${i}.css">`).join('\n')}
+${indexes.map((i) => `<script src="/bench/assets/script-${i}.js"></script>`).join('\n')}
+</head><body>${indexes.map((i) => `<img src="/bench/assets/image-${i}.svg" width="8" height="8">`).join('')}</body></html>`;
+}
+
+function assetFiles(): Record<string, string> {
+  const files: Record<string, string> = {};
+  // A few hundred bytes each, as small icons and split chunks are: the cost measured is per request.
+  const filler = 'x'.repeat(400);
+  for (let i = 0; i < ASSETS_PER_KIND; i += 1) {
+    files[`bench/assets/style-${i}.css`] = `.asset-${i} { color: #${(i * 111111).toString(16).padStart(6, '0').slice(0, 6)}; } /* ${filler} */\n`;
+    files[`bench/assets/script-${i}.js`] = `window.benchAssets = (window.benchAssets || 0) + 1; // ${filler}\n`;
+    files[`bench/assets/image-${i}.svg`] = `<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="${i % 8 + 1}"/><!-- ${filler} --></svg>\n`;
+  }
+  return files;
+}
+
+/** The benchmark's own files of the served directory, by path: what another origin (HTTP/2) serves too. */
+export function benchSiteFiles(): Record<string, string> {
+  return { ...allStrategyPages(), ...PAGE_LOAD_PAGES, ...assetFiles(), ...brokerConfigFiles() };
 }
 
 /** Copies dist/ and the benchmark's files into a fresh temp directory; returns it. */
@@ -52,8 +77,10 @@ export function prepareSiteDirectory(): string {
   mkdirSync(join(dir, 'bench/vendor'), { recursive: true });
   cpSync(join(PROJECT_DIR, 'node_modules/axios/dist/esm/axios.min.js'), join(dir, 'bench/vendor/axios.js'));
   cpSync(join(PROJECT_DIR, 'node_modules/axios-auth-refresh/dist/index.esm.js'), join(dir, 'bench/vendor/axios-auth-refresh.js'));
-  const files: Record<string, string> = { ...allStrategyPages(), ...OVERHEAD_PAGES, ...brokerConfigFiles() };
-  for (const [path, content] of Object.entries(files)) writeFileSync(join(dir, path), content);
+  for (const [path, content] of Object.entries(benchSiteFiles())) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
   return dir;
 }
 

@@ -1,6 +1,7 @@
 // The tables, as aligned text for the terminal and as Markdown for RESULTS.md: the same rows.
 
-import type { OverheadResult, RequestPattern, WorkerSetup } from './overhead.ts';
+import type { CostResults } from './costs.ts';
+import type { SideBySide } from './side-by-side.ts';
 import type { ProactiveResult } from './proactive.ts';
 import type { CellResult } from './workloads.ts';
 
@@ -51,31 +52,6 @@ export function matrixTables(cells: readonly CellResult[]): Table[] {
   }).filter((table) => table.rows.length > 0);
 }
 
-export function overheadTable(result: OverheadResult): Table {
-  const rows: (string[] | undefined)[] = [];
-  for (const pattern of ['sequential', 'parallel'] as const satisfies readonly RequestPattern[]) {
-    if (rows.length > 0) rows.push(undefined);
-    const ratios = result.ratios[pattern];
-    const ratioText = (ratio: { p50: number; p90: number }, against: string) => `${ratio.p50} / ${ratio.p90} (${against})`;
-    for (const setup of ['no worker', 'pass-through worker', 'pass-through worker, again', 'broker'] as const satisfies readonly WorkerSetup[]) {
-      const figures = result.setups[pattern][setup];
-      const ratio = {
-        'no worker': '',
-        'pass-through worker': ratioText(ratios.passThroughOverNone, 'both pass-throughs vs no worker'),
-        'pass-through worker, again': ratioText(ratios.passThroughAgainOverPassThrough, 'vs the first: the noise'),
-        broker: ratioText(ratios.brokerOverPassThrough, 'vs both pass-throughs'),
-      }[setup];
-      rows.push([pattern, setup, String(figures.requests), figures.p50Ms.toFixed(2), figures.p90Ms.toFixed(2), ratio]);
-    }
-  }
-  const { plan } = result;
-  return {
-    title: `Overhead per request, GET /api/items (${plan.rounds} alternating rounds of ${plan.sequentialRequests} sequential ` +
-      `and ${plan.parallelBatches} batches of ${plan.parallelBatchSize} parallel)`,
-    headers: ['requests', 'setup', 'n', 'p50 ms', 'p90 ms', 'ratio p50 / p90'], numeric: [2, 3, 4], rows,
-  };
-}
-
 export function proactiveTable(result: ProactiveResult): Table {
   const { shape } = result.plan;
   return {
@@ -90,6 +66,57 @@ export function proactiveTable(result: ProactiveResult): Table {
       String(cell.runs.length) + (cell.errors.length > 0 ? ` (+${cell.errors.length} failed)` : ''),
     ]),
   };
+}
+
+/** The figures of "What it costs", one row each: the three setups, the broker's ratios, and the noise floor. */
+export function costTable(costs: CostResults, learned?: LearnedLifetimeFigure): Table {
+  const rows: (string[] | undefined)[] = [];
+  const ms = (figure: SideBySide, setup: 'no worker' | 'pass-through worker' | 'broker') => {
+    const spread = figure.rows[setup];
+    if (!spread) return '-';
+    // The pass-through column pools both profiles' samples: the broker is compared with that.
+    const again = setup === 'pass-through worker' ? figure.rows['pass-through worker, again'] : undefined;
+    return again ? `${spread.p50Ms} / ${spread.p95Ms} · ${again.p50Ms} / ${again.p95Ms}` : `${spread.p50Ms} / ${spread.p95Ms}`;
+  };
+  const pct = (value: { p50: number; p95: number } | undefined) => (value ? `${signed(value.p50)} / ${signed(value.p95)}` : '-');
+  const row = (name: string, figure: SideBySide | undefined) => {
+    if (!figure) return;
+    const samples = figure.rows.broker?.samples ?? 0;
+    rows.push([name, ms(figure, 'no worker'), ms(figure, 'pass-through worker'), ms(figure, 'broker'),
+      pct(figure.brokerOverPassThroughPercent), pct(figure.noisePercent), pct(figure.brokerOverNoWorkerPercent), String(samples)]);
+  };
+  row('page load, 30 assets (chromium)', costs.pageLoad.chromium);
+  row('page load, 30 assets (firefox)', costs.pageLoad.firefox);
+  row('navigation, worker stopped (chromium)', costs.stoppedNavigation);
+  row('API request, sequential (chromium)', costs.apiSequential);
+  row('API request, 20 parallel (chromium)', costs.apiParallel);
+  row('first API request, worker stopped (chromium)', costs.coldStart);
+  row('API request during 16 long-polls, HTTP/2 (chromium)', costs.duringLongPolls);
+  rows.push(['401s on the wire per expiry, first / later (learned lifetime)',
+    learned ? `${learned.noBroker401s ?? '-'}` : '-', '-', learned ? `${learned.first401s} / ${learned.later401s}` : 'not measured (bench/learned-lifetime.ts)',
+    '-', learned?.noise ?? '-', '-', learned ? String(learned.expiries) : '0']);
+  return {
+    title: 'What it costs: p50 / p95 ms of each setup (pass-through: two profiles, first · second), measured side by side in one run',
+    headers: ['figure', 'no worker', 'pass-through worker', 'broker', 'broker vs pass-through %', 'noise floor %', 'broker vs no worker %', 'broker samples'],
+    numeric: [7],
+    rows,
+  };
+}
+
+/** What bench/learned-lifetime.ts (issue 10, goal 3) reports, when it is there. */
+export interface LearnedLifetimeFigure {
+  /** 401s on the wire at the first expiry, and per later expiry (median), with the broker. */
+  readonly first401s: number;
+  readonly later401s: number;
+  /** The same without the broker, for reference (per expiry), if measured. */
+  readonly noBroker401s?: number;
+  readonly expiries: number;
+  /** How much the figure moves from run to run, in words or numbers. */
+  readonly noise?: string;
+}
+
+function signed(value: number): string {
+  return value > 0 ? `+${value}` : String(value);
 }
 
 export function formatText(table: Table): string {

@@ -53,10 +53,12 @@ export class BrokerLife<E extends FetchEventLike> {
    * The install event's work: the broker started from the config at the config URL, then that
    * config saved for later wakes. Rejects when there is no valid config: the install fails and
    * the app runs exactly as it would without the broker. A storage failure does not fail it.
+   * Resolves with the config, which the install may also route by (static-routes.ts).
    */
-  async install(): Promise<void> {
-    const { fetched } = await this.#startOnce(() => this.#fromNetwork());
+  async install(): Promise<TokenBrokerConfig> {
+    const { config, fetched } = await this.#startOnce(() => this.#fromNetwork());
     if (fetched !== undefined) await this.#save(fetched);
+    return config;
   }
 
   /** Answers `event` if the broker takes it; before the start, holds only what some config could broker. */

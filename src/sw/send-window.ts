@@ -5,23 +5,48 @@
 // the refresh then waited seconds behind the doomed requests, and some requests failed with
 // network errors. Waiting in the worker instead, the refresh goes out at once, and requests that
 // have not left yet go out with the fresh credentials, not into a 401.
+//
+// But one worker serves every tab, and a slot used to be held until the answer's headers came: N
+// long-polls (or slow reports, or uploads) across the tabs stopped every other API request of the
+// app, even on HTTP/2, where the browser itself would have sent them at once. So a request that
+// has been on the wire longer than `longRequestMs` gives its slot back and runs on outside the
+// window. A burst's requests answer far sooner than that (tens of ms each here, under load), so
+// the window still paces bursts; what it no longer does is wait for a request that is not coming back soon.
 
 import { untilAborted } from './abortable.ts';
 
+/** How long a request may be on the wire and still count against the window. */
+export const DEFAULT_LONG_REQUEST_MS = 1_000;
+
+/** A place in the window, from acquire() to release(). */
+export interface SendSlot {
+  /** The request has gone to the network: from now, after `longRequestMs`, it stops counting. */
+  onTheWire(): void;
+  /** The answer's headers came (or the request ended): gives the slot back; later calls do nothing. */
+  release(): void;
+}
+
+export interface SendWindowOptions {
+  /** @default DEFAULT_LONG_REQUEST_MS */
+  readonly longRequestMs?: number;
+}
+
 export class SendWindow {
   readonly #size: number;
+  readonly #longRequestMs: number;
   #inFlight = 0;
   readonly #waiting: (() => void)[] = [];
 
-  constructor(size: number) {
+  constructor(size: number, options: SendWindowOptions = {}) {
     this.#size = size;
+    this.#longRequestMs = options.longRequestMs ?? DEFAULT_LONG_REQUEST_MS;
   }
 
-  /** Resolves when a slot is free; give it back with `release()` once the answer's headers came. */
-  async acquire(signal: AbortSignal): Promise<void> {
+  /** Resolves with a slot when one is free; give it back with its `release()`. */
+  async acquire(signal: AbortSignal): Promise<SendSlot> {
     if (this.#inFlight < this.#size) {
       this.#inFlight += 1;
-      return;
+      return this.#slot();
     }
     let grant!: () => void;
     const granted = new Promise<void>((resolve) => { grant = resolve; });
@@ -32,12 +57,30 @@ export class SendWindow {
       // Gave up while waiting: if the slot was granted meanwhile, pass it on; else leave the queue.
       const index = this.#waiting.indexOf(grant);
       if (index >= 0) this.#waiting.splice(index, 1);
-      else this.release();
+      else this.#giveBack();
       throw error;
     }
+    return this.#slot();
   }
 
-  release(): void {
+  #slot(): SendSlot {
+    let held = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const release = () => {
+      clearTimeout(timer);
+      if (!held) return;
+      held = false;
+      this.#giveBack();
+    };
+    return {
+      onTheWire: () => {
+        if (held && timer === undefined) timer = setTimeout(release, this.#longRequestMs);
+      },
+      release,
+    };
+  }
+
+  #giveBack(): void {
     const next = this.#waiting.shift();
     if (next) next(); // the slot passes straight to the next in line
     else this.#inFlight -= 1;

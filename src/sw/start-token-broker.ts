@@ -9,13 +9,16 @@ import { withDefaults, type BrokerEnvironment, type BrokerScope } from './broker
 import { IdbGenerationStore, openBrokerDatabase } from './generation-store.ts';
 import { createTokenBroker, installTokenBroker } from './install-token-broker.ts';
 import { CLAIM_MESSAGE } from './page-protocol.ts';
+import { PrefetchedGenerationStore } from './prefetched-generation.ts';
+import { addBrokerRoutes, type RoutableInstallEvent } from './static-routes.ts';
 
 declare const self: ServiceWorkerGlobalScope & BrokerScope;
 
 /** Starts the broker in this worker with its config from `?config=` of the worker's URL. Call it once, at the top level. */
 export function startTokenBroker(env: Partial<BrokerEnvironment> = {}): void {
   const database = openBrokerDatabase();
-  const resolved = withDefaults({ store: new IdbGenerationStore(database), ...env }, self);
+  // The generation's read starts now, beside the saved config's (prefetched-generation.ts).
+  const resolved = withDefaults({ ...env, store: env.store ?? new PrefetchedGenerationStore(new IdbGenerationStore(database)) }, self);
   const life = new BrokerLife<FetchEvent>({
     workerUrl: self.location.href,
     database,
@@ -29,7 +32,8 @@ export function startTokenBroker(env: Partial<BrokerEnvironment> = {}): void {
 
   self.addEventListener('install', (event) => {
     // A rejected install discards this worker: the page goes on exactly as without it.
-    event.waitUntil(life.install().then(() => self.skipWaiting()));
+    // Routes come from the config read now, so they are added within this same waitUntil.
+    event.waitUntil(life.install().then((config) => addBrokerRoutes(event as RoutableInstallEvent, config)).then(() => self.skipWaiting()));
   });
 
   self.addEventListener('activate', (event) => {

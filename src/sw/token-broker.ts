@@ -152,19 +152,21 @@ export class TokenBroker {
 
   /** Waits for a slot and for any refresh in flight, then stamps and sends. */
   async #send(captured: ReplayableRequest, signal: AbortSignal, client?: ClientContext): Promise<SentRequest> {
-    await this.#sendWindow.acquire(signal);
+    const slot = await this.#sendWindow.acquire(signal);
     try {
-      const stamped = await this.#stamp(captured, signal, client);
+      let stamped = await this.#stamp(captured, signal, client);
       if (stamped.expiresAtMs !== undefined && stamped.expiresAtMs - this.#now() <= this.#config.refreshAheadMs) {
         // No request goes out with credentials about to die: refresh first (once; whatever it
         // says, the request then goes out with what there is).
         await untilAborted(signal, this.#coordinator.refreshFrom(stamped.generation));
-        return await this.#fetchStamped(captured, await this.#stamp(captured, signal, client));
+        stamped = await this.#stamp(captured, signal, client);
       }
-      // Awaited here, not returned as a promise: the slot is released only once the answer came.
+      slot.onTheWire();
+      // Awaited here, not returned as a promise: the slot is released only once the answer came
+      // (or once the request has been out for long: send-window.ts).
       return await this.#fetchStamped(captured, stamped);
     } finally {
-      this.#sendWindow.release();
+      slot.release();
     }
   }
 

@@ -25,6 +25,8 @@ export async function launchFirefox(): Promise<Engine> {
         browser: 'firefox',
         executablePath,
         headless: true,
+        // The HTTP/2 scenarios' origin has a certificate made at test time (http2-origin.ts).
+        acceptInsecureCerts: true,
         extraPrefsFirefox: options.serviceWorkers === false ? { 'dom.serviceWorkers.enabled': false } : {},
       });
       open.add(browser);
