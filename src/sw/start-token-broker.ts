@@ -5,24 +5,33 @@
 
 import { Router } from 'workbox-routing';
 import { BrokerLife } from './broker-life.ts';
+import { setsCookieOf, stampedCookieNames, subscribeToCookieChanges, type CookieChangeSubscriptions } from './credential-changes.ts';
 import { withDefaults, type BrokerEnvironment, type BrokerScope } from './broker-environment.ts';
 import { IdbGenerationStore, openBrokerDatabase } from './generation-store.ts';
 import { createTokenBroker, installTokenBroker } from './install-token-broker.ts';
 import { CLAIM_MESSAGE } from './page-protocol.ts';
+import type { TokenBroker } from './token-broker.ts';
 
-declare const self: ServiceWorkerGlobalScope & BrokerScope;
+declare const self: ServiceWorkerGlobalScope & BrokerScope & {
+  readonly registration: { readonly cookies?: CookieChangeSubscriptions };
+};
 
 /** Starts the broker in this worker with its config from `?config=` of the worker's URL. Call it once, at the top level. */
 export function startTokenBroker(env: Partial<BrokerEnvironment> = {}): void {
   const database = openBrokerDatabase();
   const resolved = withDefaults({ store: new IdbGenerationStore(database), ...env }, self);
+  // The started broker and the cookies it stamps, for the cookie change events (a login).
+  let started: { readonly broker: TokenBroker; readonly stampedCookies: readonly string[] } | undefined;
   const life = new BrokerLife<FetchEvent>({
     workerUrl: self.location.href,
     database,
     fetch: env.fetch,
     build: (config) => {
       const router = new Router();
-      installTokenBroker(router, createTokenBroker(config, resolved));
+      const broker = createTokenBroker(config, resolved);
+      installTokenBroker(router, broker);
+      started = { broker, stampedCookies: stampedCookieNames(config) };
+      if (config.learnLifetime) void subscribeToCookieChanges(self.registration.cookies, self.registration.scope, started.stampedCookies);
       return (event) => router.handleRequest({ request: event.request, event });
     },
   });
@@ -42,4 +51,10 @@ export function startTokenBroker(env: Partial<BrokerEnvironment> = {}): void {
   });
 
   self.addEventListener('fetch', (event) => life.handleFetch(event));
+
+  // Added here, at the top level, as functional events must be. A change heard before the broker
+  // started (it woke the worker) is ignored: this worker knows nothing of the generation yet.
+  self.addEventListener('cookiechange', (event: Event) => {
+    if (started && setsCookieOf(event, started.stampedCookies)) started.broker.credentialsChanged();
+  });
 }
