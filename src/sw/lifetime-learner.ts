@@ -22,7 +22,7 @@
 //   used for predictions, never for measurements.
 
 import type { CredentialGeneration } from './generation-store.ts';
-import { workerClockMs } from './refresh-policy.ts';
+import { ageMs, workerClockMs } from './refresh-policy.ts';
 
 /** A cookie change seen this soon after a refresh of this worker is taken for that refresh's own. */
 export const OWN_REFRESH_ECHO_MS = 1_000;
@@ -56,6 +56,7 @@ interface GenerationWatch {
 export class LifetimeLearner {
   readonly #refreshAheadMs: number;
   readonly #minUsableMs: number;
+  readonly #cooldownMs: number;
   readonly #now: () => number;
   /** Times before this worker's birth were read on another clock. */
   readonly #bornAtMs: number;
@@ -64,6 +65,7 @@ export class LifetimeLearner {
   constructor(options: LifetimeLearnerOptions) {
     this.#refreshAheadMs = options.refreshAheadMs;
     this.#minUsableMs = options.refreshAheadMs + options.cooldownMs;
+    this.#cooldownMs = options.cooldownMs;
     this.#now = options.now ?? workerClockMs;
     this.#bornAtMs = this.#now();
   }
@@ -136,6 +138,10 @@ export class LifetimeLearner {
     if (watch.refreshAheadStarted) return refreshing || record.generation > stampedGeneration;
     const expiresAtMs = this.predictedExpiryMs(record, stampedGeneration);
     if (expiresAtMs === undefined || expiresAtMs - this.#now() > this.#refreshAheadMs) return false;
+    // The coordinator holds a presumed expiry within cooldownMs of a refresh: wait it out rather
+    // than spend this generation's one attempt on a refresh that cannot start.
+    const sinceRefreshMs = ageMs(this.#now(), record.refreshedAtMs);
+    if (sinceRefreshMs !== undefined && sinceRefreshMs < this.#cooldownMs) return false;
     watch.refreshAheadStarted = true;
     return true;
   }

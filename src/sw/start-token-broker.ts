@@ -21,7 +21,7 @@ export function startTokenBroker(env: Partial<BrokerEnvironment> = {}): void {
   const database = openBrokerDatabase();
   const resolved = withDefaults({ store: new IdbGenerationStore(database), ...env }, self);
   // The started broker and the cookies it stamps, for the cookie change events (a login).
-  let started: { readonly broker: TokenBroker; readonly stampedCookies: readonly string[] } | undefined;
+  let started: { readonly broker: TokenBroker; readonly stampedCookies: readonly string[]; readonly learnLifetime: boolean } | undefined;
   const life = new BrokerLife<FetchEvent>({
     workerUrl: self.location.href,
     database,
@@ -30,8 +30,7 @@ export function startTokenBroker(env: Partial<BrokerEnvironment> = {}): void {
       const router = new Router();
       const broker = createTokenBroker(config, resolved);
       installTokenBroker(router, broker);
-      started = { broker, stampedCookies: stampedCookieNames(config) };
-      if (config.learnLifetime) void subscribeToCookieChanges(self.registration.cookies, self.registration.scope, started.stampedCookies);
+      started = { broker, stampedCookies: stampedCookieNames(config), learnLifetime: config.learnLifetime };
       return (event) => router.handleRequest({ request: event.request, event });
     },
   });
@@ -42,7 +41,12 @@ export function startTokenBroker(env: Partial<BrokerEnvironment> = {}): void {
   });
 
   self.addEventListener('activate', (event) => {
-    event.waitUntil(self.clients.claim());
+    // Cookie change subscriptions need an active registration (Chromium refuses them at install);
+    // they outlive the worker, so a worker woken later need not make them again.
+    const subscribed = started?.learnLifetime
+      ? subscribeToCookieChanges(self.registration.cookies, self.registration.scope, started.stampedCookies)
+      : undefined;
+    event.waitUntil(Promise.all([self.clients.claim(), subscribed]));
   });
 
   self.addEventListener('message', (event) => {

@@ -117,6 +117,17 @@ describe('LifetimeLearner', () => {
     expect(learner.refreshAheadDue({ ...record, generation: 2 }, 1, false)).toBe(true); // it did: stamp again
   });
 
+  it('does not spend its one refresh ahead within cooldownMs of the last refresh, where the coordinator would hold it', () => {
+    const { clock, learner } = setup();
+    // Lifetime 2 s: the predicted expiry is within refreshAheadMs from 1 s after the refresh was
+    // sent, 950 ms after its answer: still in the cooldown.
+    const record = refreshedAt(BORN_AT_MS + 100, { lifetimeMs: 2_000 });
+    clock.nowMs = BORN_AT_MS + 1_100;
+    expect(learner.refreshAheadDue(record, 1, false)).toBe(false);
+    clock.nowMs = BORN_AT_MS + 1_150;
+    expect(learner.refreshAheadDue(record, 1, false)).toBe(true);
+  });
+
   it('refreshes ahead of nothing it cannot place: no lifetime, one too short, or a start in the future (a clock stepped back)', () => {
     const { clock, learner } = setup();
     clock.nowMs = BORN_AT_MS + 50_000;
