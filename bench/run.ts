@@ -1,7 +1,8 @@
 // npm run bench: what the broker saves and what it costs, measured side by side in one run.
 //   1. the matrix: 4 strategies x broker off/on x T tabs x R requests x rotation on/off, one expiry each;
 //   2. overhead: no worker / pass-through worker / broker, alternating;
-//   3. known token lifetime: 401 round trips per expiry.
+//   3. known token lifetime: 401 round trips per expiry;
+//   4. learned token lifetime: 401s on the wire per expiry, first and later (bench/learned-lifetime.ts).
 // Prints the tables, writes bench/results/<date>.json, bench/results/latest.svg and bench/RESULTS.md.
 // `tsx bench/run.ts --quick` runs small shapes only, for working on the runner: it writes only
 // bench/results/<date>-quick.json and leaves the chart and RESULTS.md alone.
@@ -10,6 +11,7 @@
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { FULL_OVERHEAD_PLAN, QUICK_OVERHEAD_PLAN, runOverhead } from './overhead.ts';
+import { learnedLifetimeLines, runLearnedLifetime } from './learned-lifetime.ts';
 import { FULL_PROACTIVE_PLAN, QUICK_PROACTIVE_PLAN, runProactive } from './proactive.ts';
 import { type BenchResults, describeMachine, headlineLines, headlineOf, machineFacts, writeResults } from './report.ts';
 import { BenchServer } from './site.ts';
@@ -42,6 +44,8 @@ async function main(): Promise<void> {
     const overhead = await runOverhead(browser, server, quick ? QUICK_OVERHEAD_PLAN : FULL_OVERHEAD_PLAN);
     console.log(`[${elapsed()}] known token lifetime...`);
     const proactive = await runProactive(browser, server, quick ? QUICK_PROACTIVE_PLAN : FULL_PROACTIVE_PLAN);
+    console.log(`[${elapsed()}] learned token lifetime...`);
+    const learnedLifetime = await runLearnedLifetime(browser);
 
     machine.loadAverageAtEnd = loadavg().map((value) => Math.round(value * 100) / 100);
     const results: BenchResults = {
@@ -61,6 +65,8 @@ async function main(): Promise<void> {
 
     console.log('');
     for (const table of [...matrixTables(matrix), overheadTable(overhead), proactiveTable(proactive)]) console.log(`${formatText(table)}\n`);
+    for (const line of learnedLifetimeLines(learnedLifetime)) console.log(line);
+    console.log('');
     for (const line of headlineLines(headlineOf(results))) console.log(line);
     console.log(`\nWrote ${written.join(', ')}`);
     console.log(`Wall time: ${elapsed()} (load average at end ${machine.loadAverageAtEnd.join(' / ')})`);
