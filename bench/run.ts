@@ -4,7 +4,7 @@
 //      start, a request during long-polls: broker vs pass-through (twice: the noise floor) vs no
 //      worker, side by side, in Chromium (and the page load in Firefox);
 //   3. known token lifetime: 401 round trips per expiry;
-//   4. learned lifetime (goal 3 of issue 10): from bench/learned-lifetime.ts when it is there.
+//   4. learned lifetime (goal 3 of issue 10): 401s on the wire per expiry, first and later (learned-lifetime.ts).
 // Prints the tables, writes bench/results/<date>.json, bench/results/latest.svg and bench/RESULTS.md.
 // `tsx bench/run.ts --quick` runs small shapes only, for working on the runner: it writes only
 // bench/results/<date>-quick.json and leaves the chart and RESULTS.md alone.
@@ -17,6 +17,7 @@ import { FULL_PROACTIVE_PLAN, QUICK_PROACTIVE_PLAN, runProactive } from './proac
 import { type BenchResults, describeMachine, headlineLines, headlineOf, machineFacts, writeResults } from './report.ts';
 import { BenchServer } from './site.ts';
 import { drawChart } from './svg-chart.ts';
+import { learnedLifetimeLines, runLearnedLifetime } from './learned-lifetime.ts';
 import { costTable, formatText, type LearnedLifetimeFigure, matrixTables, proactiveTable } from './table.ts';
 import type { Browser } from '@playwright/test';
 import { launchBrowser } from './tabs.ts';
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
     });
     console.log(`[${elapsed()}] known token lifetime...`);
     const proactive = await runProactive(browser, server, quick ? QUICK_PROACTIVE_PLAN : FULL_PROACTIVE_PLAN);
-    const learnedLifetime = await runLearnedLifetime(browser, server, quick, (line) => console.log(`[${elapsed()}] ${line}`));
+    const learnedLifetime = await learnedLifetimeFigure(browser, (line) => console.log(`[${elapsed()}] ${line}`));
     // The cost figures last, in browsers of their own: the matrix's browser is closed first, so
     // that nothing else of this run competes with them.
     await browser.close();
@@ -78,18 +79,23 @@ async function main(): Promise<void> {
   }
 }
 
-/**
- * Goal 3 of issue 10 (no 401 on the wire after the first expiry) is measured by
- * bench/learned-lifetime.ts, written on another branch. Its contract: it exports
- * `runLearnedLifetime(browser, server, quick, log): Promise<LearnedLifetimeFigure>`. Until it is
- * there, the figure's row says "not measured".
- */
-async function runLearnedLifetime(browser: Browser, server: BenchServer, quick: boolean, log: (line: string) => void): Promise<LearnedLifetimeFigure | undefined> {
-  const modulePath = './learned-lifetime.ts';
-  if (!existsSync(new URL(modulePath, import.meta.url))) return undefined;
+/** The learned-lifetime figure (bench/learned-lifetime.ts) as the cost table's row: the broker
+ * with session cookies, against the reactive broker (learnLifetime: false) for reference. */
+async function learnedLifetimeFigure(browser: Browser, log: (line: string) => void): Promise<LearnedLifetimeFigure> {
   log('learned lifetime...');
-  const module = (await import(modulePath)) as { runLearnedLifetime?: typeof runLearnedLifetime };
-  return module.runLearnedLifetime?.(browser, server, quick, log);
+  const result = await runLearnedLifetime(browser);
+  for (const line of learnedLifetimeLines(result)) log(line);
+  const learning = result.rows.find((row) => row.variant === 'broker, session cookies');
+  const reactive = result.rows.find((row) => row.variant.startsWith('reactive broker'));
+  if (!learning) throw new Error('bench/learned-lifetime.ts gave no row for the broker with session cookies');
+  const oneYear = result.rows.find((row) => row.variant === 'broker, one-year cookies');
+  return {
+    first401s: learning.firstExpiry401s,
+    later401s: learning.laterExpiries401sMean,
+    noBroker401s: reactive?.laterExpiries401sMean,
+    expiries: result.expiries,
+    noise: oneYear ? `one-year cookies: ${oneYear.firstExpiry401s} / ${oneYear.laterExpiries401sMean}` : undefined,
+  };
 }
 
 main().catch((error: unknown) => {

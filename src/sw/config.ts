@@ -61,6 +61,9 @@ export interface TokenBrokerOptions {
   accessExpiry?: { cookie: string };
   /** @default 2000 */
   refreshAheadMs?: number;
+  /** Learn how long credentials live from the expiries seen, and refresh `refreshAheadMs` ahead of
+   * the next one where no cookie tells the expiry (lifetime-learner.ts). @default true */
+  learnLifetime?: boolean;
 }
 
 export const DEFAULT_REFRESH_METHOD = 'POST';
@@ -107,10 +110,12 @@ export interface TokenBrokerConfig {
   };
   readonly accessExpiry?: { readonly cookie: string };
   readonly refreshAheadMs: number;
+  readonly learnLifetime: boolean;
 }
 
 const TOP_LEVEL_KEYS = ['preset', 'api', 'refresh', 'headers', 'refreshTimeoutMs', 'cooldownMs', 'maxReplayBodyBytes',
-  'maxHeldBodyBytes', 'maxConcurrentRequests', 'expiredWhen', 'accessExpiry', 'refreshAheadMs'];
+  'maxHeldBodyBytes', 'maxConcurrentRequests', 'expiredWhen', 'accessExpiry', 'refreshAheadMs',
+  'learnLifetime'];
 const EXPIRED_WHEN_KEYS = ['status', 'jsonField', 'wwwAuthenticate'];
 const REFRESH_KEYS = ['url', 'method', 'headers', 'credentials', 'failedWhen'];
 const REFRESH_METHODS = ['POST', 'GET', 'PUT', 'PATCH'];
@@ -202,6 +207,8 @@ export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerCo
   }
   const maxConcurrentRequests = parsePositiveInteger(raw.maxConcurrentRequests, 'maxConcurrentRequests', DEFAULT_MAX_CONCURRENT_REQUESTS, problem);
   const refreshAheadMs = parsePositiveInteger(raw.refreshAheadMs, 'refreshAheadMs', DEFAULT_REFRESH_AHEAD_MS, problem);
+  const learnLifetime = raw.learnLifetime ?? true;
+  if (typeof learnLifetime !== 'boolean') problem('learnLifetime', `must be true or false; got ${describe(learnLifetime)}`);
   const expiredWhen = raw.expiredWhen === undefined
     ? preset?.expiredWhen ?? { status: DEFAULT_EXPIRED_STATUS }
     : parseExpiredWhen(raw.expiredWhen, problem);
@@ -238,6 +245,7 @@ export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerCo
     expiredWhen,
     ...(accessExpiry ? { accessExpiry } : {}),
     refreshAheadMs,
+    learnLifetime: learnLifetime === true,
   });
 }
 

@@ -21,6 +21,12 @@ export interface CredentialGeneration {
   /** How many refreshes in a row did not help (their replays still met an expired answer) before
    * the one that began this generation: the backoff grows with it. */
   readonly unhelpfulRefreshes?: number;
+  /** Time the refresh that began this generation was sent: its credentials were issued between
+   * this and refreshedAtMs (lifetime-learner.ts). */
+  readonly refreshSentAtMs?: number;
+  /** How long credentials live, learned from expiries seen (lifetime-learner.ts): the shortest
+   * one measured, carried from generation to generation. */
+  readonly lifetimeMs?: number;
 }
 
 export interface GenerationStore {
@@ -102,7 +108,8 @@ function isGeneration(value: unknown): value is CredentialGeneration {
   const record = value as Record<keyof CredentialGeneration, unknown>;
   return typeof record.generation === 'number' && typeof record.refreshedAtMs === 'number' &&
     optional(record.failedAtMs, 'number') && optional(record.refusedCredentials, 'string') &&
-    optional(record.unhelpfulRefreshes, 'number');
+    optional(record.unhelpfulRefreshes, 'number') && optional(record.refreshSentAtMs, 'number') &&
+    optional(record.lifetimeMs, 'number');
 }
 
 function optional(value: unknown, type: 'number' | 'string'): boolean {

@@ -8,6 +8,7 @@ import type { TokenBrokerConfig } from './config.ts';
 import { CookieCredentials } from './cookie-credentials.ts';
 import type { CredentialSource } from './credential-source.ts';
 import { FreshCookieReads } from './fresh-cookie-reads.ts';
+import { LifetimeLearner } from './lifetime-learner.ts';
 import { RefreshCoordinator } from './refresh-coordinator.ts';
 import { NoRefreshLock, WebRefreshLock } from './refresh-lock.ts';
 import { openTabChannel, refreshedGeneration, type TabChannel } from './tab-messages.ts';
@@ -29,6 +30,10 @@ export function createTokenBroker(config: TokenBrokerConfig, env: Partial<Broker
   const resolved = withDefaults(env, self as unknown as BrokerScope);
   const credentials = createCredentialSource(config, resolved);
   const tabChannel = resolved.tabChannel ?? (resolved.announce === undefined ? openTabChannel() : undefined);
+  // On the coordinator's clock (its default, workerClockMs): the record's times and the learner's are compared.
+  const lifetime = config.learnLifetime
+    ? new LifetimeLearner({ refreshAheadMs: config.refreshAheadMs, cooldownMs: config.cooldownMs })
+    : undefined;
   const coordinator = new RefreshCoordinator({
     credentials,
     store: resolved.store,
@@ -36,10 +41,11 @@ export function createTokenBroker(config: TokenBrokerConfig, env: Partial<Broker
     announce: resolved.announce ?? tabChannel?.announce ?? (() => undefined),
     refreshTimeoutMs: config.refreshTimeoutMs,
     cooldownMs: config.cooldownMs,
+    lifetime,
   });
   followOtherWorkersRefreshes(tabChannel, coordinator);
   return new TokenBroker({
-    config, credentials, coordinator, fetch: resolved.fetch,
+    config, credentials, coordinator, fetch: resolved.fetch, lifetime,
     // The page's own refresh call, when it must go out, goes out as this same refresh.
     refreshThrough: (send) => createCredentialSource(config, { ...resolved, fetch: send }),
   });

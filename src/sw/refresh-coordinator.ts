@@ -16,6 +16,7 @@
 import { untilAborted } from './abortable.ts';
 import type { CredentialSource, RefreshResult } from './credential-source.ts';
 import { INITIAL_GENERATION, type CredentialGeneration, type GenerationStore } from './generation-store.ts';
+import type { LifetimeLearner } from './lifetime-learner.ts';
 import type { RefreshLock } from './refresh-lock.ts';
 import {
   inFailureCooldown, refreshHold, unhelpfulRefreshesAfter, workerClockMs, type ExpiryEvidence,
@@ -45,6 +46,8 @@ export interface RefreshCoordinatorOptions {
   readonly maxRefreshMs?: number;
   /** Clock in ms since the epoch, for the times in the shared record. @default workerClockMs (cannot step back) */
   readonly now?: () => number;
+  /** What was learned of the credentials' lifetime, recorded with each new generation (on the same clock). */
+  readonly lifetime?: Pick<LifetimeLearner, 'lifetimeToRecord'>;
 }
 
 /**
@@ -109,6 +112,11 @@ export class RefreshCoordinator {
   /** The generation a request stamped now carries. */
   get generation(): number {
     return this.#current.generation;
+  }
+
+  /** The current generation's record: when it began, what was learned (lifetime-learner.ts). */
+  get record(): CredentialGeneration {
+    return this.#current;
   }
 
   /** True while requests wait for a refresh in this worker: new ones wait for idle() before stamping. */
@@ -243,8 +251,10 @@ export class RefreshCoordinator {
       if (!despiteRecentFailure && inFailureCooldown(latest, this.#now(), this.#options.cooldownMs)) {
         return { kind: 'failed', reason: 'cooldown after a failed refresh' };
       }
+      // The new credentials are issued after this (lifetime-learner.ts).
+      const sentAtMs = this.#now();
       const result = await via.refresh(AbortSignal.timeout(this.#maxRefreshMs));
-      if (result.kind === 'refreshed') return this.#recordSuccess(latest);
+      if (result.kind === 'refreshed') return this.#recordSuccess(latest, sentAtMs);
       return this.#recordFailure(latest, result, fingerprint, notice);
     });
   }
@@ -255,12 +265,15 @@ export class RefreshCoordinator {
     return (await this.#options.credentials.fingerprint?.()) === record.refusedCredentials;
   }
 
-  async #recordSuccess(latest: CredentialGeneration): Promise<RefreshOutcome> {
+  async #recordSuccess(latest: CredentialGeneration, sentAtMs: number): Promise<RefreshOutcome> {
     const unhelpfulRefreshes = unhelpfulRefreshesAfter(latest, this.#unhelpfulGeneration === latest.generation);
+    const lifetimeMs = this.#options.lifetime ? this.#options.lifetime.lifetimeToRecord(latest) : latest.lifetimeMs;
     const next: CredentialGeneration = {
       generation: latest.generation + 1,
       refreshedAtMs: this.#now(),
+      refreshSentAtMs: sentAtMs,
       ...(unhelpfulRefreshes > 0 ? { unhelpfulRefreshes } : {}),
+      ...(lifetimeMs !== undefined ? { lifetimeMs } : {}),
     };
     await this.#write(next);
     this.#options.announce({ type: 'refreshed', generation: next.generation });

@@ -5,27 +5,35 @@
 
 import { Router } from 'workbox-routing';
 import { BrokerLife } from './broker-life.ts';
+import { setsCookieOf, stampedCookieNames, subscribeToCookieChanges, type CookieChangeSubscriptions } from './credential-changes.ts';
 import { withDefaults, type BrokerEnvironment, type BrokerScope } from './broker-environment.ts';
 import { IdbGenerationStore, openBrokerDatabase } from './generation-store.ts';
 import { createTokenBroker, installTokenBroker } from './install-token-broker.ts';
 import { CLAIM_MESSAGE } from './page-protocol.ts';
 import { PrefetchedGenerationStore } from './prefetched-generation.ts';
 import { addBrokerRoutes, type RoutableInstallEvent } from './static-routes.ts';
+import type { TokenBroker } from './token-broker.ts';
 
-declare const self: ServiceWorkerGlobalScope & BrokerScope;
+declare const self: ServiceWorkerGlobalScope & BrokerScope & {
+  readonly registration: { readonly cookies?: CookieChangeSubscriptions };
+};
 
 /** Starts the broker in this worker with its config from `?config=` of the worker's URL. Call it once, at the top level. */
 export function startTokenBroker(env: Partial<BrokerEnvironment> = {}): void {
   const database = openBrokerDatabase();
   // The generation's read starts now, beside the saved config's (prefetched-generation.ts).
   const resolved = withDefaults({ ...env, store: env.store ?? new PrefetchedGenerationStore(new IdbGenerationStore(database)) }, self);
+  // The started broker and the cookies it stamps, for the cookie change events (a login).
+  let started: { readonly broker: TokenBroker; readonly stampedCookies: readonly string[]; readonly learnLifetime: boolean } | undefined;
   const life = new BrokerLife<FetchEvent>({
     workerUrl: self.location.href,
     database,
     fetch: env.fetch,
     build: (config) => {
       const router = new Router();
-      installTokenBroker(router, createTokenBroker(config, resolved));
+      const broker = createTokenBroker(config, resolved);
+      installTokenBroker(router, broker);
+      started = { broker, stampedCookies: stampedCookieNames(config), learnLifetime: config.learnLifetime };
       return (event) => router.handleRequest({ request: event.request, event });
     },
   });
@@ -37,7 +45,12 @@ export function startTokenBroker(env: Partial<BrokerEnvironment> = {}): void {
   });
 
   self.addEventListener('activate', (event) => {
-    event.waitUntil(self.clients.claim());
+    // Cookie change subscriptions need an active registration (Chromium refuses them at install);
+    // they outlive the worker, so a worker woken later need not make them again.
+    const subscribed = started?.learnLifetime
+      ? subscribeToCookieChanges(self.registration.cookies, self.registration.scope, started.stampedCookies)
+      : undefined;
+    event.waitUntil(Promise.all([self.clients.claim(), subscribed]));
   });
 
   self.addEventListener('message', (event) => {
@@ -46,4 +59,10 @@ export function startTokenBroker(env: Partial<BrokerEnvironment> = {}): void {
   });
 
   self.addEventListener('fetch', (event) => life.handleFetch(event));
+
+  // Added here, at the top level, as functional events must be. A change heard before the broker
+  // started (it woke the worker) is ignored: this worker knows nothing of the generation yet.
+  self.addEventListener('cookiechange', (event: Event) => {
+    if (started && setsCookieOf(event, started.stampedCookies)) started.broker.credentialsChanged();
+  });
 }

@@ -10,6 +10,7 @@ import type { ClientContext, CredentialSource } from './credential-source.ts';
 import type { RefreshCoordinator } from './refresh-coordinator.ts';
 import { classifyAnswer, isExpiredAnswer } from './expiry-detector.ts';
 import { HeldBodyBudget } from './held-body-budget.ts';
+import type { LifetimeLearner } from './lifetime-learner.ts';
 import { PageRefreshCalls, type RefreshThrough } from './page-refresh-call.ts';
 import { captureRequest, type ReplayableRequest } from './replayable-request.ts';
 import { routeOf } from './request-matcher.ts';
@@ -39,6 +40,8 @@ export interface TokenBrokerOptions {
   readonly heldBodies?: HeldBodyBudget;
   /** How the page's own refresh call can be sent as the refresh; without it, that call is not taken. */
   readonly refreshThrough?: RefreshThrough;
+  /** Learns how long credentials live and refreshes ahead of the next expiry; without it, only a readable expiry does. */
+  readonly lifetime?: LifetimeLearner;
 }
 
 interface StampedHeaders {
@@ -53,6 +56,9 @@ interface SentRequest {
   readonly generation: number;
   /** The API answered with a redirect: the broker stepped aside (stamped-redirects.ts). */
   readonly redirected: boolean;
+  /** When it was sent and answered, on the lifetime learner's clock (0 without one). */
+  readonly sentAtMs: number;
+  readonly answeredAtMs: number;
 }
 
 export class TokenBroker {
@@ -65,6 +71,7 @@ export class TokenBroker {
   readonly #heldBodies: HeldBodyBudget;
   readonly #unauthorized = new UnauthorizedAnswers();
   readonly #pageRefreshCalls: PageRefreshCalls | undefined;
+  readonly #lifetime: LifetimeLearner | undefined;
 
   constructor(options: TokenBrokerOptions) {
     this.#config = options.config;
@@ -74,6 +81,7 @@ export class TokenBroker {
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#now = options.now ?? Date.now;
     this.#heldBodies = options.heldBodies ?? new HeldBodyBudget(options.config.maxHeldBodyBytes);
+    this.#lifetime = options.lifetime;
     this.#pageRefreshCalls = options.refreshThrough && new PageRefreshCalls({
       coordinator: this.#coordinator, refreshThrough: options.refreshThrough, unauthorized: this.#unauthorized, fetch: this.#fetch,
     });
@@ -82,6 +90,12 @@ export class TokenBroker {
   matches(request: Request): boolean {
     const route = routeOf(request, this.#config);
     return route === 'api' || (route === 'page-refresh' && this.#pageRefreshCalls !== undefined);
+  }
+
+  /** A stamped cookie changed (the Cookie Store's change event): outside a refresh, credentials were issued (a login). */
+  credentialsChanged(): void {
+    if (this.#coordinator.refreshing || this.#coordinator.refreshEnded()) return;
+    this.#lifetime?.credentialsIssued(this.#coordinator.record);
   }
 
   /** Answers a brokered request; `context` says which tab it came from and how to keep the worker alive. */
@@ -121,6 +135,7 @@ export class TokenBroker {
       return (await this.#credentialsMovedSince(first.generation, request.signal)) ? this.#replay(captured, first, request.signal, client) : first;
     }
 
+    this.#lifetime?.expiryAnswered(this.#coordinator.record, first.generation, first.sentAtMs, first.answeredAtMs);
     const evidence = answer === 'expired' ? 'positive' : 'presumed';
     const outcome = await untilAborted(request.signal, this.#coordinator.refreshFrom(first.generation, { evidence }));
     if (outcome.kind !== 'refreshed') return first;
@@ -137,7 +152,7 @@ export class TokenBroker {
       replay = await this.#send(captured, signal, client);
     } catch (error) {
       if (signal.aborted) throw error;
-      return { response: original, generation: first.generation, redirected: false };
+      return { ...first, response: original, redirected: false };
     }
     // Fresh credentials, and still "expired": that refresh did not help; the next one backs off.
     if (await isExpiredAnswer(replay.response, this.#config.expiredWhen)) this.#coordinator.refreshDidNotHelp(replay.generation);
@@ -155,7 +170,7 @@ export class TokenBroker {
     const slot = await this.#sendWindow.acquire(signal);
     try {
       let stamped = await this.#stamp(captured, signal, client);
-      if (stamped.expiresAtMs !== undefined && stamped.expiresAtMs - this.#now() <= this.#config.refreshAheadMs) {
+      if (this.#refreshAheadDue(stamped)) {
         // No request goes out with credentials about to die: refresh first (once; whatever it
         // says, the request then goes out with what there is).
         await untilAborted(signal, this.#coordinator.refreshFrom(stamped.generation));
@@ -170,6 +185,13 @@ export class TokenBroker {
     }
   }
 
+  /** Are the stamped credentials about to expire: by their readable expiry, or by the learned lifetime? */
+  #refreshAheadDue({ expiresAtMs, generation }: StampedHeaders): boolean {
+    // A readable expiry first; one that lies far ahead (flask's one-year cookies) leaves it to the learner.
+    if (expiresAtMs !== undefined && expiresAtMs - this.#now() <= this.#config.refreshAheadMs) return true;
+    return this.#lifetime?.refreshAheadDue(this.#coordinator.record, generation, this.#coordinator.refreshing) ?? false;
+  }
+
   /** Holds the request while a refresh runs (no request goes out with credentials known to be dead), then stamps its headers. */
   async #stamp(captured: ReplayableRequest, signal: AbortSignal, client?: ClientContext): Promise<StampedHeaders> {
     if (this.#coordinator.refreshing) await untilAborted(signal, this.#coordinator.idle());
@@ -180,9 +202,14 @@ export class TokenBroker {
   }
 
   async #fetchStamped(captured: ReplayableRequest, { headers, generation }: StampedHeaders): Promise<SentRequest> {
+    const sentAtMs = this.#lifetime?.nowMs() ?? 0;
     const response = await this.#fetch(captured.build(headers, redirectModeOf(this.#config, captured)));
-    if (!isRedirect(response)) return { response, generation, redirected: false };
-    return { response: await answerToRedirect(captured, response, this.#fetch), generation, redirected: true };
+    const answeredAtMs = this.#lifetime?.nowMs() ?? 0;
+    if (!isRedirect(response)) {
+      if (response.ok) this.#lifetime?.answeredAlive(generation, sentAtMs);
+      return { response, generation, redirected: false, sentAtMs, answeredAtMs };
+    }
+    return { response: await answerToRedirect(captured, response, this.#fetch), generation, redirected: true, sentAtMs, answeredAtMs };
   }
 }
 

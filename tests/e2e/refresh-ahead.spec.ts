@@ -20,6 +20,9 @@ test.use({
       api: ['/api/'],
       refresh: { url: '/token/refresh' },
       refreshAheadMs: REFRESH_AHEAD_MS,
+      // The readable expiry alone: where the engine gives none, this scenario shows the refresh on
+      // the 401 (learning the lifetime instead has its own scenario, learned-lifetime.spec.ts).
+      learnLifetime: false,
     }),
     'refresh-ahead.html': adopterPage('/refresh-ahead.json'),
   },

@@ -37,6 +37,7 @@ describe('resolveConfig', () => {
       maxConcurrentRequests: 16,
       expiredWhen: { status: [401] },
       refreshAheadMs: 2_000,
+      learnLifetime: true,
     });
     expect(Object.isFrozen(config.refresh.headers)).toBe(true);
   });
@@ -87,7 +88,7 @@ describe('resolveConfig', () => {
       maxReplayBodyBytes: 1.5,
       extra: true,
     })).toEqual([
-      '"extra" is not a known key (known: preset, api, refresh, headers, refreshTimeoutMs, cooldownMs, maxReplayBodyBytes, maxHeldBodyBytes, maxConcurrentRequests, expiredWhen, accessExpiry, refreshAheadMs)',
+      '"extra" is not a known key (known: preset, api, refresh, headers, refreshTimeoutMs, cooldownMs, maxReplayBodyBytes, maxHeldBodyBytes, maxConcurrentRequests, expiredWhen, accessExpiry, refreshAheadMs, learnLifetime)',
       '"preset" must be one of "flask-jwt-extended"; got "django"',
       '"api[0]" must be a path starting with "/" or an absolute http(s) URL; got "api/"',
       '"api[1]" must be a path starting with "/" or an absolute http(s) URL; got number 42',
@@ -124,8 +125,10 @@ describe('resolveConfig', () => {
       expiredWhen: { status: [200], jsonField: { name: 'msg' }, wwwAuthenticate: '', body: 1 },
       accessExpiry: 'csrf_access_token',
       refreshAheadMs: 0,
+      learnLifetime: 'yes',
     })).toEqual([
       '"refreshAheadMs" must be a positive whole number; got number 0',
+      '"learnLifetime" must be true or false; got "yes"',
       '"expiredWhen.body" is not a known key (known: status, jsonField, wwwAuthenticate)',
       '"expiredWhen.status" must be a non-empty array of 4xx status codes; got an array of 1',
       '"expiredWhen.jsonField" must be { "name": KEY, "values": [TEXT, ...] }; got an object',

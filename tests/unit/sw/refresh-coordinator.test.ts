@@ -78,7 +78,7 @@ describe('RefreshCoordinator', () => {
     await coordinator.refreshFrom(0);
     expect(await coordinator.refreshFrom(0)).toEqual({ kind: 'refreshed', generation: 1 });
     expect(refreshCalls).toHaveLength(1);
-    expect(await store.read()).toEqual({ generation: 1, refreshedAtMs: 1_000_000 });
+    expect(await store.read()).toEqual({ generation: 1, refreshedAtMs: 1_000_000, refreshSentAtMs: 1_000_000 });
   });
 
   it('skips the network when another worker refreshed while this one waited for the lock', async () => {

@@ -1,0 +1,44 @@
+// Logins, as the worker can see them: the Cookie Store API's change events for the cookies the
+// broker stamps (flask: csrf_access_token, set anew by every login and every refresh). A worker
+// subscribes to them (ServiceWorkerRegistration.cookies; Chromium 156 and Firefox ESR 153 both
+// deliver `cookiechange` to a service worker, measured here; WebKit has none) and hears when new
+// credentials were issued outside its own refresh: that is when a login's generation starts,
+// which the lifetime learner needs to measure the first expiry (lifetime-learner.ts).
+
+import type { TokenBrokerConfig } from './config.ts';
+
+/** The part of ServiceWorkerRegistration.cookies (CookieStoreManager) used here; missing in some engines. */
+export interface CookieChangeSubscriptions {
+  subscribe(subscriptions: readonly { readonly name: string; readonly url: string }[]): Promise<void>;
+}
+
+/** The cookies whose values a stamp sets as headers: a change to any of them is new credentials. */
+export function stampedCookieNames(config: TokenBrokerConfig): string[] {
+  return [...new Set(Object.values(config.headers).flatMap((value) => (typeof value === 'string' ? [] : [value.cookie])))];
+}
+
+/**
+ * Asks the browser for `cookiechange` events of `names` (subscriptions outlive the worker, and a
+ * second call with the same ones changes nothing). Never rejects: without them, a login's start is
+ * unknown, and the lifetime is learned from the first refresh's generation instead.
+ */
+export async function subscribeToCookieChanges(
+  subscriptions: CookieChangeSubscriptions | undefined, scopeUrl: string, names: readonly string[],
+): Promise<void> {
+  if (!subscriptions || names.length === 0) return;
+  try {
+    await subscriptions.subscribe(names.map((name) => ({ name, url: scopeUrl })));
+  } catch {
+    // An engine that refuses (no Cookie Store API for this scope): as if it had none.
+  }
+}
+
+/** Did a `cookiechange` event set a new value on one of `names`? A deletion (a logout) is no new credentials. */
+export function setsCookieOf(event: unknown, names: readonly string[]): boolean {
+  const changed = (event as { changed?: unknown } | null)?.changed;
+  if (!Array.isArray(changed)) return false;
+  return changed.some((cookie: unknown) => {
+    const { name, value } = (cookie ?? {}) as { name?: unknown; value?: unknown };
+    return typeof name === 'string' && names.includes(name) && typeof value === 'string' && value !== '';
+  });
+}
