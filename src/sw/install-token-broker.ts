@@ -4,7 +4,7 @@
 import { Route, type Router } from 'workbox-routing';
 import type { HTTPMethod } from 'workbox-routing/utils/constants.js';
 import { withDefaults, type BrokerEnvironment, type BrokerScope } from './broker-environment.ts';
-import type { TokenBrokerConfig } from './config.ts';
+import { isBearerMode, type TokenBrokerConfig } from './config.ts';
 import { CookieCredentials } from './cookie-credentials.ts';
 import type { CredentialSource } from './credential-source.ts';
 import { FreshCookieReads } from './fresh-cookie-reads.ts';
@@ -71,5 +71,6 @@ function clientIdOf(event: unknown): string | undefined {
 }
 
 function createCredentialSource(config: TokenBrokerConfig, env: BrokerEnvironment): CredentialSource {
+  if (isBearerMode(config)) throw new TypeError('token-broker: bearer mode is not built yet');
   return new CookieCredentials(config, new FreshCookieReads(env.cookies), env.fetch);
 }
