@@ -264,3 +264,21 @@ describe('bearer mode: end of session', () => {
     expect(store.writes.at(-1)?.secret).toBeUndefined();
   });
 });
+
+describe('bearer mode: persistTokens false', () => {
+  it('writes the generation but never the tokens to storage, works from memory, and a restarted worker has no session', async () => {
+    const store = new RecordingStore();
+    const server = new FakeOAuthServer();
+    const { broker } = setup({ server, store, oauth: { persistTokens: false } });
+    const page = await logIn(broker);
+    server.expireAccessTokens();
+    expect((await broker.handle(apiRequest('/items'))).status).toBe(200);
+    expect(server.counts.refreshGrants).toBe(1);
+    expect(store.writes.map((record) => record.generation)).toEqual([1, 2]);
+    expect(JSON.stringify(store.writes)).not.toMatch(/at-|rt-/);
+    const restarted = setup({ server, store, oauth: { persistTokens: false } }).broker;
+    const renewal = await restarted.handle(refreshGrant(String(page.refresh_token)));
+    expect(await renewal.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(server.counts.refreshGrants).toBe(1);
+  });
+});
