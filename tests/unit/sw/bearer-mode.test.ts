@@ -39,12 +39,15 @@ function setup(options: { server?: FakeOAuthServer; store?: RecordingStore; oaut
   return { server, store, broker, announced };
 }
 
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The page's login; then a few ms, so that the new session's credentials are past cooldownMs (1 ms) on the worker's clock. */
 async function logIn(broker: ReturnType<typeof setup>['broker'], extra: Record<string, string> = {}) {
   const response = await broker.handle(codeGrant(extra));
-  return (await response.json()) as Record<string, unknown>;
+  const body = (await response.json()) as Record<string, unknown>;
+  await pause(5);
+  return body;
 }
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 afterEach(() => {
   vi.useRealTimers();
