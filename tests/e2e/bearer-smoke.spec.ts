@@ -4,7 +4,7 @@
 // token, another origin gets only the placeholder, and an expiry costs one refresh.
 
 import { DEFAULT_WAIT_MS } from './engines/engine.ts';
-import { expect, sleep, test } from './fixtures.ts';
+import { expect, requires, sleep, test } from './fixtures.ts';
 import { SMOKE_COOLDOWN_MS, startAuthorizationRecorder, startBearerSmokeServer, type BearerSmokeServer } from './bearer-smoke-server.ts';
 
 let server: BearerSmokeServer;
@@ -65,4 +65,25 @@ test('bearer mode: the page holds placeholders, the API gets the real token, ano
     expect(pageVisible).not.toContain(token);
     expect(profile.consoleLines.join('\n')).not.toContain(token);
   }
+});
+
+test('bearer mode: a worker stopped between two expiries keeps the session from IndexedDB and refreshes once with the rotated refresh token', async ({ profile }) => {
+  requires(profile, 'stopServiceWorkers');
+  const tab = await profile.openTab(new URL('bearer.html', server.url).href);
+  await tab.waitForFunction(() => !!navigator.serviceWorker.controller, DEFAULT_WAIT_MS);
+  const apiStatus = () => tab.evaluate(async () => (await fetch('/api/me', { headers: { Authorization: 'Bearer from-the-page' } })).status);
+  await tab.evaluate(async () => { await fetch('/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }); });
+  await sleep(SMOKE_COOLDOWN_MS + 200);
+
+  server.expireAccessTokens();
+  expect(await apiStatus()).toBe(200); // first expiry: refreshed by the running worker
+  await profile.devtools!.stopServiceWorkers(tab);
+  await sleep(SMOKE_COOLDOWN_MS + 200);
+  server.expireAccessTokens();
+  expect(await apiStatus()).toBe(200); // second expiry: a new worker, the session read back from IndexedDB
+
+  expect(server.counts.refreshes).toBe(2);
+  expect(server.counts.reuseDetected).toBe(0);
+  expect(server.apiAuthorization.filter((header) => header === 'Bearer from-the-page')).toEqual([]);
+  expect(server.apiAuthorization.at(-1)).toBe(`Bearer ${server.issued[4]}`);
 });
