@@ -5,7 +5,7 @@
 // credentials were issued outside its own refresh: that is when a login's generation starts,
 // which the lifetime learner needs to measure the first expiry (lifetime-learner.ts).
 
-import type { TokenBrokerConfig } from './config.ts';
+import { isBearerMode, type TokenBrokerConfig } from './config.ts';
 
 /** The part of ServiceWorkerRegistration.cookies (CookieStoreManager) used here; missing in some engines. */
 export interface CookieChangeSubscriptions {
@@ -14,6 +14,7 @@ export interface CookieChangeSubscriptions {
 
 /** The cookies whose values a stamp sets as headers: a change to any of them is new credentials. */
 export function stampedCookieNames(config: TokenBrokerConfig): string[] {
+  if (isBearerMode(config)) return []; // bearer mode sees its logins at the token endpoint
   return [...new Set(Object.values(config.headers).flatMap((value) => (typeof value === 'string' ? [] : [value.cookie])))];
 }
 

@@ -5,6 +5,7 @@
 import { createStore, get, set, type UseStore } from 'idb-keyval';
 import { boundedStore, STORAGE_TIMEOUT_MS } from './bounded-storage.ts';
 import { brokerLog, lineOf } from './broker-log.ts';
+import { isVaultSecret, type VaultSecret } from './vault-secret.ts';
 
 // The record grew fields after its first version; a record without them (as older workers wrote
 // it) reads as "no failure, no refusal, no backoff". Every time in it comes from the worker's
@@ -27,6 +28,9 @@ export interface CredentialGeneration {
   /** How long credentials live, learned from expiries seen (lifetime-learner.ts): the shortest
    * one measured, carried from generation to generation. */
   readonly lifetimeMs?: number;
+  /** Bearer mode: the session's tokens, of this generation (vault-secret.ts). Absent in cookie
+   * mode, and once a session ended (a refusal, a logout). */
+  readonly secret?: VaultSecret;
 }
 
 export interface GenerationStore {
@@ -65,7 +69,7 @@ export class IdbGenerationStore implements GenerationStore {
   async read(): Promise<CredentialGeneration> {
     try {
       const value = await get<unknown>(KEY, this.#store);
-      const stored = isGeneration(value) ? value : INITIAL_GENERATION;
+      const stored = isGeneration(value) ? withUsableSecret(value) : INITIAL_GENERATION;
       // A write of ours that IndexedDB lost must not take the generation back.
       if (stored.generation >= this.#lastKnown.generation) this.#lastKnown = stored;
     } catch (error) {
@@ -110,6 +114,14 @@ function isGeneration(value: unknown): value is CredentialGeneration {
     optional(record.failedAtMs, 'number') && optional(record.refusedCredentials, 'string') &&
     optional(record.unhelpfulRefreshes, 'number') && optional(record.refreshSentAtMs, 'number') &&
     optional(record.lifetimeMs, 'number');
+}
+
+/** A secret that does not read back as written (another version's shape, a damaged record) is
+ * dropped, not the record: the generation still counts, and the session ends as a refused one would. */
+function withUsableSecret(record: CredentialGeneration): CredentialGeneration {
+  if (record.secret === undefined || isVaultSecret(record.secret)) return record;
+  const { secret: _unusable, ...rest } = record;
+  return rest;
 }
 
 function optional(value: unknown, type: 'number' | 'string'): boolean {

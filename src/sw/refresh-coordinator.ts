@@ -22,6 +22,7 @@ import {
   inFailureCooldown, refreshHold, unhelpfulRefreshesAfter, workerClockMs, type ExpiryEvidence,
 } from './refresh-policy.ts';
 import type { TabAnnouncer } from './tab-messages.ts';
+import type { VaultSecret } from './vault-secret.ts';
 
 export type RefreshOutcome =
   /** Credentials newer than the stamped ones exist: replay. */
@@ -114,9 +115,28 @@ export class RefreshCoordinator {
     return this.#current.generation;
   }
 
-  /** The current generation's record: when it began, what was learned (lifetime-learner.ts). */
+  /** The latest generation record this worker knows: when it began, what was learned
+   * (lifetime-learner.ts), bearer mode's tokens. */
   get record(): CredentialGeneration {
     return this.#current;
+  }
+
+  /**
+   * A session began (the page's login: `secret`) or ended (a logout: undefined) outside a
+   * refresh: the tokens are written with a new generation, under the lock, so that a request
+   * stamped before it and answered 401 is replayed, never refreshed for. Announced only when it
+   * began: other workers then adopt it as they adopt a refresh. Resolves with the new generation.
+   */
+  async recordSession(secret: VaultSecret | undefined): Promise<number> {
+    await this.ready();
+    const { lock, store } = this.#options;
+    return lock.run(AbortSignal.timeout(this.#options.refreshTimeoutMs), async () => {
+      const latest = await store.read().catch(() => this.#current);
+      const generation = Math.max(latest.generation, this.#current.generation) + 1;
+      await this.#write({ generation, refreshedAtMs: this.#now(), ...(secret ? { secret } : {}) });
+      if (secret) this.#options.announce({ type: 'refreshed', generation });
+      return generation;
+    });
   }
 
   /** True while requests wait for a refresh in this worker: new ones wait for idle() before stamping. */
@@ -254,7 +274,7 @@ export class RefreshCoordinator {
       // The new credentials are issued after this (lifetime-learner.ts).
       const sentAtMs = this.#now();
       const result = await via.refresh(AbortSignal.timeout(this.#maxRefreshMs));
-      if (result.kind === 'refreshed') return this.#recordSuccess(latest, sentAtMs);
+      if (result.kind === 'refreshed') return this.#recordSuccess(latest, sentAtMs, result.secret);
       return this.#recordFailure(latest, result, fingerprint, notice);
     });
   }
@@ -265,7 +285,8 @@ export class RefreshCoordinator {
     return (await this.#options.credentials.fingerprint?.()) === record.refusedCredentials;
   }
 
-  async #recordSuccess(latest: CredentialGeneration, sentAtMs: number): Promise<RefreshOutcome> {
+  /** `secret`: bearer mode's rotated tokens, in the same record (one transaction) as the generation they begin. */
+  async #recordSuccess(latest: CredentialGeneration, sentAtMs: number, secret: VaultSecret | undefined): Promise<RefreshOutcome> {
     const unhelpfulRefreshes = unhelpfulRefreshesAfter(latest, this.#unhelpfulGeneration === latest.generation);
     const lifetimeMs = this.#options.lifetime ? this.#options.lifetime.lifetimeToRecord(latest) : latest.lifetimeMs;
     const next: CredentialGeneration = {
@@ -274,6 +295,7 @@ export class RefreshCoordinator {
       refreshSentAtMs: sentAtMs,
       ...(unhelpfulRefreshes > 0 ? { unhelpfulRefreshes } : {}),
       ...(lifetimeMs !== undefined ? { lifetimeMs } : {}),
+      ...(secret ? { secret } : {}),
     };
     await this.#write(next);
     this.#options.announce({ type: 'refreshed', generation: next.generation });
@@ -288,9 +310,11 @@ export class RefreshCoordinator {
   ): Promise<RefreshOutcome> {
     // A refusal is remembered by the credentials it refused (without a fingerprint, only by its
     // time, as any failure); an earlier refusal of other credentials no longer holds.
-    const { refusedCredentials: _earlierRefusal, ...sameGeneration } = latest;
+    // A refused session's tokens are worthless: the vault is cleared with the refusal, in one write.
+    const { refusedCredentials: _earlierRefusal, secret, ...sameGeneration } = latest;
     const refused = result.kind === 'refused' && fingerprint !== undefined ? { refusedCredentials: fingerprint } : {};
-    await this.#write({ ...sameGeneration, failedAtMs: this.#now(), ...refused });
+    const kept = result.kind === 'refused' || secret === undefined ? {} : { secret };
+    await this.#write({ ...sameGeneration, ...kept, failedAtMs: this.#now(), ...refused });
     if (result.kind === 'refused') {
       // Once per ended session: later 401s with the same credentials never reach the network again.
       this.#options.announce({ type: 'session-expired' });

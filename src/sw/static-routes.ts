@@ -17,7 +17,8 @@
 // conditions nested at most 10 deep; `or` and `not` may not share an object with other keys;
 // URL patterns must be "safe" (no regular-expression groups), so every literal part is escaped.
 
-import type { ApiPrefix, TokenBrokerConfig } from './config.ts';
+import { bearerEndpoints } from './bearer-config.ts';
+import { isBearerMode, type ApiPrefix, type TokenBrokerConfig } from './config.ts';
 
 /** The part of URLPatternInit the routes use; components left out match anything. */
 export interface RouterUrlPattern {
@@ -51,7 +52,10 @@ const MAX_CONDITIONS = 1024;
  * the browser accepts (the worker then sees everything, as without static routing).
  */
 export function brokerRouterRules(config: TokenBrokerConfig): RouterRule[] | undefined {
-  const brokered = [...config.api.map(prefixPattern), exactPattern(new URL(config.refresh.url))];
+  // Besides the API: the cookie mode's refresh URL (the page's own call joins the one refresh);
+  // bearer mode's token, login, revocation and end-session endpoints (captured, coalesced, cleared).
+  const ownUrls = isBearerMode(config) ? bearerEndpoints(config.bearer).map(([, url]) => url) : [config.refresh.url];
+  const brokered = [...config.api.map(prefixPattern), ...ownUrls.map((url) => exactPattern(new URL(url)))];
   // One `or`, its members, and the catch-all.
   if (brokered.length + 2 > MAX_CONDITIONS) return undefined;
   return [

@@ -4,6 +4,7 @@
 // a refusal (a CSRF mismatch) of credentials that moved on before its answer came: replayed once.
 
 import { untilAborted } from './abortable.ts';
+import type { BearerRouteKind, BearerRoutes } from './bearer-routes.ts';
 import { BODY_READ_TIMEOUT_MS, readBodyWithin } from './bounded-body-read.ts';
 import type { TokenBrokerConfig } from './config.ts';
 import type { ClientContext, CredentialSource } from './credential-source.ts';
@@ -13,7 +14,8 @@ import { HeldBodyBudget } from './held-body-budget.ts';
 import type { LifetimeLearner } from './lifetime-learner.ts';
 import { PageRefreshCalls, type RefreshThrough } from './page-refresh-call.ts';
 import { captureRequest, type ReplayableRequest } from './replayable-request.ts';
-import { routeOf } from './request-matcher.ts';
+import { routeOf, type RouteKind } from './request-matcher.ts';
+import type { ExpiryEvidence } from './refresh-policy.ts';
 import { SendWindow } from './send-window.ts';
 import { answerToRedirect, isRedirect, redirectModeOf } from './stamped-redirects.ts';
 import { UnauthorizedAnswers } from './unauthorized-answers.ts';
@@ -42,12 +44,16 @@ export interface TokenBrokerOptions {
   readonly refreshThrough?: RefreshThrough;
   /** Learns how long credentials live and refreshes ahead of the next expiry; without it, only a readable expiry does. */
   readonly lifetime?: LifetimeLearner;
+  /** Bearer mode: the token endpoint's and the logout routes' handling; without it, those are not taken. */
+  readonly bearerRoutes?: BearerRoutes;
 }
 
 interface StampedHeaders {
   readonly headers: Headers;
   readonly generation: number;
   readonly expiresAtMs: number | undefined;
+  readonly refreshAtMs: number | undefined;
+  readonly refreshable: boolean;
 }
 
 interface SentRequest {
@@ -59,6 +65,8 @@ interface SentRequest {
   /** When it was sent and answered, on the lifetime learner's clock (0 without one). */
   readonly sentAtMs: number;
   readonly answeredAtMs: number;
+  /** false: it was stamped with nothing a refresh could renew (bearer mode without a session). */
+  readonly refreshable?: boolean;
 }
 
 export class TokenBroker {
@@ -72,6 +80,7 @@ export class TokenBroker {
   readonly #unauthorized = new UnauthorizedAnswers();
   readonly #pageRefreshCalls: PageRefreshCalls | undefined;
   readonly #lifetime: LifetimeLearner | undefined;
+  readonly #bearerRoutes: BearerRoutes | undefined;
 
   constructor(options: TokenBrokerOptions) {
     this.#config = options.config;
@@ -79,17 +88,24 @@ export class TokenBroker {
     this.#coordinator = options.coordinator;
     this.#sendWindow = new SendWindow(options.config.maxConcurrentRequests);
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? (() => Date.now());
     this.#heldBodies = options.heldBodies ?? new HeldBodyBudget(options.config.maxHeldBodyBytes);
     this.#lifetime = options.lifetime;
     this.#pageRefreshCalls = options.refreshThrough && new PageRefreshCalls({
       coordinator: this.#coordinator, refreshThrough: options.refreshThrough, unauthorized: this.#unauthorized, fetch: this.#fetch,
     });
+    this.#bearerRoutes = options.bearerRoutes;
   }
 
   matches(request: Request): boolean {
-    const route = routeOf(request, this.#config);
-    return route === 'api' || (route === 'page-refresh' && this.#pageRefreshCalls !== undefined);
+    return this.#takes(routeOf(request, this.#config));
+  }
+
+  #takes(route: RouteKind | undefined): boolean {
+    if (route === undefined) return false;
+    if (route === 'api') return true;
+    if (route === 'page-refresh') return this.#pageRefreshCalls !== undefined;
+    return this.#bearerRoutes !== undefined;
   }
 
   /** A stamped cookie changed (the Cookie Store's change event): outside a refresh, credentials were issued (a login). */
@@ -110,8 +126,12 @@ export class TokenBroker {
 
   async #route(request: Request, client: ClientContext | undefined): Promise<Response> {
     const clientId = client?.clientId ?? '';
+    const route = routeOf(request, this.#config);
     // The page's own refresh call is told apart by its tab (page-refresh-call.ts).
-    if (this.#pageRefreshCalls && routeOf(request, this.#config) === 'page-refresh') return this.#pageRefreshCalls.handle(request, clientId);
+    if (this.#pageRefreshCalls && route === 'page-refresh') return this.#pageRefreshCalls.handle(request, clientId);
+    if (this.#bearerRoutes && route !== undefined && route !== 'api' && route !== 'page-refresh') {
+      return this.#bearerRoutes.handle(route satisfies BearerRouteKind, request);
+    }
     const captured = await captureRequest(request, this.#config.maxReplayBodyBytes, this.#heldBodies);
     try {
       const { response, generation } = await this.#handleCaptured(request, captured, client);
@@ -127,7 +147,7 @@ export class TokenBroker {
   async #handleCaptured(request: Request, captured: ReplayableRequest, client: ClientContext | undefined): Promise<SentRequest> {
     await this.#coordinator.ready();
     const first = await this.#send(captured, request.signal, client);
-    if (!captured.replayable || first.redirected) return first;
+    if (!captured.replayable || first.redirected || first.refreshable === false) return first;
     const answer = await classifyAnswer(first.response, this.#config.expiredWhen);
     if (answer === 'other') return first;
     if (answer === 'rejected') {
@@ -170,10 +190,11 @@ export class TokenBroker {
     const slot = await this.#sendWindow.acquire(signal);
     try {
       let stamped = await this.#stamp(captured, signal, client);
-      if (this.#refreshAheadDue(stamped)) {
+      const ahead = this.#refreshAheadDue(stamped);
+      if (ahead !== undefined) {
         // No request goes out with credentials about to die: refresh first (once; whatever it
         // says, the request then goes out with what there is).
-        await untilAborted(signal, this.#coordinator.refreshFrom(stamped.generation));
+        await untilAborted(signal, this.#coordinator.refreshFrom(stamped.generation, { evidence: ahead }));
         stamped = await this.#stamp(captured, signal, client);
       }
       slot.onTheWire();
@@ -185,11 +206,22 @@ export class TokenBroker {
     }
   }
 
-  /** Are the stamped credentials about to expire: by their readable expiry, or by the learned lifetime? */
-  #refreshAheadDue({ expiresAtMs, generation }: StampedHeaders): boolean {
+  /**
+   * Are the stamped credentials about to expire, and how sure is that? The source's own moment
+   * (bearer mode: before the token's expiry; past the expiry itself that is known, not presumed,
+   * so it is refreshed even within the cooldown after the last refresh), else a readable expiry,
+   * else the learned lifetime. undefined: not due.
+   */
+  #refreshAheadDue({ expiresAtMs, refreshAtMs, refreshable, generation }: StampedHeaders): ExpiryEvidence | undefined {
+    if (!refreshable) return undefined;
+    const now = this.#now();
+    if (refreshAtMs !== undefined) {
+      if (now < refreshAtMs) return undefined;
+      return expiresAtMs !== undefined && now >= expiresAtMs ? 'positive' : 'presumed';
+    }
     // A readable expiry first; one that lies far ahead (flask's one-year cookies) leaves it to the learner.
-    if (expiresAtMs !== undefined && expiresAtMs - this.#now() <= this.#config.refreshAheadMs) return true;
-    return this.#lifetime?.refreshAheadDue(this.#coordinator.record, generation, this.#coordinator.refreshing) ?? false;
+    if (expiresAtMs !== undefined && expiresAtMs - now <= this.#config.refreshAheadMs) return 'presumed';
+    return this.#lifetime?.refreshAheadDue(this.#coordinator.record, generation, this.#coordinator.refreshing) ? 'presumed' : undefined;
   }
 
   /** Holds the request while a refresh runs (no request goes out with credentials known to be dead), then stamps its headers. */
@@ -197,19 +229,19 @@ export class TokenBroker {
     if (this.#coordinator.refreshing) await untilAborted(signal, this.#coordinator.idle());
     const generation = this.#coordinator.generation;
     const headers = new Headers(captured.headers);
-    const { expiresAtMs } = await this.#credentials.stamp(headers, client);
-    return { headers, generation, expiresAtMs };
+    const { expiresAtMs, refreshAtMs, refreshable = true } = await this.#credentials.stamp(headers, client, { url: captured.url, method: captured.method });
+    return { headers, generation, expiresAtMs, refreshAtMs, refreshable };
   }
 
-  async #fetchStamped(captured: ReplayableRequest, { headers, generation }: StampedHeaders): Promise<SentRequest> {
+  async #fetchStamped(captured: ReplayableRequest, { headers, generation, refreshable }: StampedHeaders): Promise<SentRequest> {
     const sentAtMs = this.#lifetime?.nowMs() ?? 0;
     const response = await this.#fetch(captured.build(headers, redirectModeOf(this.#config, captured)));
     const answeredAtMs = this.#lifetime?.nowMs() ?? 0;
     if (!isRedirect(response)) {
       if (response.ok) this.#lifetime?.answeredAlive(generation, sentAtMs);
-      return { response, generation, redirected: false, sentAtMs, answeredAtMs };
+      return { response, generation, redirected: false, sentAtMs, answeredAtMs, refreshable };
     }
-    return { response: await answerToRedirect(captured, response, this.#fetch), generation, redirected: true, sentAtMs, answeredAtMs };
+    return { response: await answerToRedirect(captured, response, this.#fetch), generation, redirected: true, sentAtMs, answeredAtMs, refreshable };
   }
 }
 

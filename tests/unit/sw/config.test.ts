@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig, type TokenBrokerConfig } from '../../../src/sw/config.ts';
+import { resolveConfig, type CookieModeConfig, type TokenBrokerConfig } from '../../../src/sw/config.ts';
 import { TokenBrokerError } from '../../../src/sw/errors.ts';
 
 const ORIGIN = 'https://app.example';
+const cookieConfig = (raw: unknown, origin: string) => resolveConfig(raw, origin) as CookieModeConfig;
 
 function problemsOf(raw: unknown): string[] {
   try {
@@ -16,7 +17,7 @@ function problemsOf(raw: unknown): string[] {
 
 describe('resolveConfig', () => {
   it('resolves the contract example exactly, with the defaults filled in', () => {
-    const config = resolveConfig({
+    const config = cookieConfig({
       api: ['/api/'],
       refresh: { url: '/token/refresh', method: 'POST', headers: { 'X-CSRF-TOKEN': { cookie: 'csrf_refresh_token' } } },
       headers: { 'X-CSRF-TOKEN': { cookie: 'csrf_access_token' } },
@@ -43,7 +44,7 @@ describe('resolveConfig', () => {
   });
 
   it('fills in the flask-jwt-extended names from the preset, and lets explicit keys win', () => {
-    const config = resolveConfig({
+    const config = cookieConfig({
       preset: 'flask-jwt-extended',
       api: ['/api/', 'https://api.example/v1/'],
       refresh: { url: '/refresh', headers: { 'X-Extra': 'yes' } },
@@ -67,11 +68,11 @@ describe('resolveConfig', () => {
   });
 
   it('reads refresh.failedWhen, the refresh answers that leave the session alive, and names a wrong one', () => {
-    const config = resolveConfig({
+    const config = cookieConfig({
       api: ['/api/'], refresh: { url: '/refresh', failedWhen: { jsonField: { name: 'error', values: ['csrf'] } } },
     }, ORIGIN);
     expect(config.refresh.failedWhen).toEqual({ jsonField: { name: 'error', values: ['csrf'] } });
-    expect(resolveConfig({ api: ['/api/'], refresh: { url: '/refresh' } }, ORIGIN).refresh.failedWhen).toBeUndefined();
+    expect(cookieConfig({ api: ['/api/'], refresh: { url: '/refresh' } }, ORIGIN).refresh.failedWhen).toBeUndefined();
     expect(problemsOf({ api: ['/api/'], refresh: { url: '/refresh', failedWhen: { jsonField: { name: 'error' } } } })).toEqual([
       '"refresh.failedWhen" must be { "jsonField": { "name": KEY, "values": [TEXT, ...] } }; got an object',
     ]);
@@ -88,7 +89,7 @@ describe('resolveConfig', () => {
       maxReplayBodyBytes: 1.5,
       extra: true,
     })).toEqual([
-      '"extra" is not a known key (known: preset, api, refresh, headers, refreshTimeoutMs, cooldownMs, maxReplayBodyBytes, maxHeldBodyBytes, maxConcurrentRequests, expiredWhen, accessExpiry, refreshAheadMs, learnLifetime)',
+      '"extra" is not a known key (known: preset, api, refresh, oauth, json, headers, refreshTimeoutMs, cooldownMs, maxReplayBodyBytes, maxHeldBodyBytes, maxConcurrentRequests, expiredWhen, accessExpiry, refreshAheadMs, learnLifetime)',
       '"preset" must be one of "flask-jwt-extended"; got "django"',
       '"api[0]" must be a path starting with "/" or an absolute http(s) URL; got "api/"',
       '"api[1]" must be a path starting with "/" or an absolute http(s) URL; got number 42',
@@ -110,7 +111,7 @@ describe('resolveConfig', () => {
     expect(problemsOf([])).toEqual(['the config must be a JSON object; got an array of 0']);
     expect(problemsOf({})).toEqual([
       '"api" must be a non-empty array of path prefixes ("/api/") or absolute URL prefixes; got nothing',
-      '"refresh" must be an object with at least "url"; got nothing',
+      '"refresh" must be an object with at least "url"; got nothing (bearer mode: give "oauth" or "json" instead)',
     ]);
     expect(problemsOf({ api: [], refresh: { url: '/r?x=1' } })).toEqual([
       '"api" must be a non-empty array of path prefixes ("/api/") or absolute URL prefixes; got an array of 0',
@@ -128,11 +129,11 @@ describe('resolveConfig', () => {
       learnLifetime: 'yes',
     })).toEqual([
       '"refreshAheadMs" must be a positive whole number; got number 0',
-      '"learnLifetime" must be true or false; got "yes"',
       '"expiredWhen.body" is not a known key (known: status, jsonField, wwwAuthenticate)',
       '"expiredWhen.status" must be a non-empty array of 4xx status codes; got an array of 1',
       '"expiredWhen.jsonField" must be { "name": KEY, "values": [TEXT, ...] }; got an object',
       '"expiredWhen.wwwAuthenticate" must be a non-empty string; got ""',
+      '"learnLifetime" must be true or false; got "yes"',
       '"accessExpiry" must be { "cookie": NAME }; got "csrf_access_token"',
     ]);
     const config = resolveConfig({
