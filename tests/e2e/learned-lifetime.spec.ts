@@ -93,7 +93,7 @@ for (const backendKind of BACKEND_KINDS) {
       expect(stats.refreshRequests).toBeLessThanOrEqual((EXPIRIES + 0.5) * ACCESS_TTL_SECONDS * 1000 / COOLDOWN_MS);
     });
 
-    test('a lifetime that shrinks and a token revoked early cost one 401 round each, one refresh per generation', async ({ profile, backend }) => {
+    test('a lifetime that shrinks and a token revoked early cost at most one 401 round each, one refresh per generation', async ({ profile, backend }) => {
       // From 8 s to 4 s: the refresh ahead of an 8 s token comes 6.5 s into its life, so the first
       // 4 s token meets its expiry whatever the rounding of either lifetime.
       await backend.control({ accessTtlSeconds: LONG_TTL_SECONDS, rotation: true, reuseDetection: true, sessionCookies: true });
@@ -120,8 +120,8 @@ for (const backendKind of BACKEND_KINDS) {
       expect(count(statuses, 200)).toBe(statuses.length);
       // The login's token, and the first short-lived one (the wrong guess); none after.
       expect(afterShrink.expiredAccessTokens).toBe(2);
-      // The revoked token; none after.
-      expect(afterRevoke.expiredAccessTokens).toBe(1);
+      // The revoked token, unless a refresh ahead replaced it before any request met it; none after.
+      expect(afterRevoke.expiredAccessTokens).toBeLessThanOrEqual(1);
       for (const stats of [afterShrink, afterRevoke]) {
         expect(stats.refreshRequests).toBe(stats.refreshSucceeded);
         expect(stats.reuseDetected).toBe(0);
