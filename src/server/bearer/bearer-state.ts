@@ -1,0 +1,51 @@
+// Everything bearer mode adds to one demo server: the OIDC provider (created once the server
+// knows its origin), the hand-made JSON backend, their counters and the access token lifetime.
+
+import { BearerCounters, type BearerCounts } from './bearer-counters.ts';
+import { JsonAuthBackend } from './json-auth.ts';
+import { OidcDeployment } from './oidc-deployment.ts';
+
+/** Short enough that the demo shows a refresh every few seconds. */
+export const DEFAULT_BEARER_ACCESS_TTL_SECONDS = 10;
+export const MAX_BEARER_ACCESS_TTL_SECONDS = 3600;
+
+export interface BearerStats {
+  oidc: BearerCounts;
+  json: BearerCounts;
+  options: { accessTtlSeconds: number };
+}
+
+export class BearerState {
+  readonly oidcCounters = new BearerCounters();
+  readonly jsonCounters = new BearerCounters();
+  accessTtlSeconds: number;
+  readonly json: JsonAuthBackend;
+  #oidc: OidcDeployment | undefined;
+
+  constructor(accessTtlSeconds = DEFAULT_BEARER_ACCESS_TTL_SECONDS) {
+    this.accessTtlSeconds = accessTtlSeconds;
+    this.json = new JsonAuthBackend(this.jsonCounters, () => this.accessTtlSeconds);
+  }
+
+  /** The provider, once startOidc ran (the server knows its origin after it listens). */
+  get oidc(): OidcDeployment | undefined {
+    return this.#oidc;
+  }
+
+  async startOidc(origins: readonly string[]): Promise<OidcDeployment> {
+    this.#oidc ??= await OidcDeployment.create({
+      origins,
+      counters: this.oidcCounters,
+      accessTtlSeconds: () => this.accessTtlSeconds,
+    });
+    return this.#oidc;
+  }
+
+  stats(): BearerStats {
+    return {
+      oidc: this.oidcCounters.snapshot(),
+      json: this.jsonCounters.snapshot(),
+      options: { accessTtlSeconds: this.accessTtlSeconds },
+    };
+  }
+}
