@@ -22,6 +22,8 @@ export interface DemoAppOptions extends Partial<DemoOptions> {
   now?: () => number;
   /** Lifetime of the bearer-mode access tokens (OIDC provider and JSON backend); default 10 s. */
   bearerAccessTtlSeconds?: number;
+  /** Tests only: keep every bearer token value issued, readable at GET /__demo/bearer/issued. */
+  recordIssuedTokens?: boolean;
 }
 
 export interface DemoApp {
@@ -42,9 +44,9 @@ export interface DemoApp {
 export const DEFAULT_STATIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist');
 
 export function createDemoApp(appOptions: DemoAppOptions = {}): DemoApp {
-  const { staticDir = DEFAULT_STATIC_DIR, now, bearerAccessTtlSeconds, ...options } = appOptions;
+  const { staticDir = DEFAULT_STATIC_DIR, now, bearerAccessTtlSeconds, recordIssuedTokens, ...options } = appOptions;
   const state = new DemoState(resolveOptions(options), now);
-  const bearer = new BearerState(bearerAccessTtlSeconds);
+  const bearer = new BearerState(bearerAccessTtlSeconds, recordIssuedTokens);
   const app = new Hono<DemoEnv>();
 
   // First: its hooks see every refresh and API request before a handler answers it.

@@ -19,6 +19,8 @@ export interface StartDemoServerOptions {
   rotation?: boolean;
   /** Lifetime of the bearer-mode access tokens; default 10 s. */
   bearerAccessTtlSeconds?: number;
+  /** Tests only: keep every bearer token value issued, readable at GET /__demo/bearer/issued. */
+  recordIssuedTokens?: boolean;
 }
 
 export interface RunningDemoServer {

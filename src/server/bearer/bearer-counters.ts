@@ -10,9 +10,8 @@ export const BEARER_COUNTER_NAMES = [
   /** Refresh grants refused (invalid_grant): spent, revoked or unknown refresh tokens. */
   'refreshFailed',
   /**
-   * Refresh grants made while the grant's newest access token still had more than half its
-   * lifetime left: a second refresh for one expiry (a refresh ahead of expiry happens in the
-   * last half of a token's life, as the broker's skew and a client's renew timer both do).
+   * Refresh grants made while the grant's newest access token was in the first third of its
+   * life: a second refresh for one expiry (see isEarlyRefresh).
    */
   'refreshEarly',
   /** A spent refresh token presented again (the server then revokes its whole grant). */
@@ -50,7 +49,29 @@ function zeroes(): BearerCounts {
   return Object.fromEntries(BEARER_COUNTER_NAMES.map((name) => [name, 0])) as BearerCounts;
 }
 
-/** Whether a refresh made at `nowSeconds` comes while the newest access token is in the first half of its life. */
+/**
+ * Whether a refresh made at `nowSeconds` comes while the newest access token is in the first third
+ * of its life: no refresh ahead of expiry comes that early (the broker's skew is at most half a
+ * lifetime), so it is a second refresh for one expiry (a duplicate comes milliseconds after the first).
+ */
 export function isEarlyRefresh(issuedAtSeconds: number, expiresAtSeconds: number, nowSeconds: number): boolean {
-  return nowSeconds - issuedAtSeconds < (expiresAtSeconds - issuedAtSeconds) / 2;
+  return nowSeconds - issuedAtSeconds < (expiresAtSeconds - issuedAtSeconds) / 3;
+}
+
+/** Every token value a server issued, kept only when a test asks (to search the page for them). */
+export class IssuedTokenRecord {
+  readonly #values: string[] = [];
+  readonly enabled: boolean;
+
+  constructor(enabled: boolean) {
+    this.enabled = enabled;
+  }
+
+  add(value: string | undefined): void {
+    if (this.enabled && value) this.#values.push(value);
+  }
+
+  values(): readonly string[] {
+    return [...this.#values];
+  }
 }

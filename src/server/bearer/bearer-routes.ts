@@ -46,6 +46,13 @@ export function registerBearerRoutes<E extends object>(app: Hono<E>, state: Bear
     return c.json(state.stats());
   });
 
+  // Tests only (the server must be started with recordIssuedTokens): the values to search the page for.
+  app.get('/__demo/bearer/issued', (c) => {
+    if (!state.issued.enabled) return c.json({ error: 'start the server with recordIssuedTokens' }, 404);
+    c.header('Cache-Control', 'no-store');
+    return c.json({ tokens: state.issued.values() });
+  });
+
   // Every grant of both servers dies: the next refresh is invalid_grant.
   app.post('/__demo/bearer/revoke', async (c) => {
     const oidc = (await state.oidc?.revokeAllGrants()) ?? 0;

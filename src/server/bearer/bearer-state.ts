@@ -1,7 +1,7 @@
 // Everything bearer mode adds to one demo server: the OIDC provider (created once the server
 // knows its origin), the hand-made JSON backend, their counters and the access token lifetime.
 
-import { BearerCounters, type BearerCounts } from './bearer-counters.ts';
+import { BearerCounters, type BearerCounts, IssuedTokenRecord } from './bearer-counters.ts';
 import { JsonAuthBackend } from './json-auth.ts';
 import { OidcDeployment } from './oidc-deployment.ts';
 
@@ -20,11 +20,14 @@ export class BearerState {
   readonly jsonCounters = new BearerCounters();
   accessTtlSeconds: number;
   readonly json: JsonAuthBackend;
+  /** Every token value issued, when the server was started with recordIssuedTokens (tests only). */
+  readonly issued: IssuedTokenRecord;
   #oidc: OidcDeployment | undefined;
 
-  constructor(accessTtlSeconds = DEFAULT_BEARER_ACCESS_TTL_SECONDS) {
+  constructor(accessTtlSeconds = DEFAULT_BEARER_ACCESS_TTL_SECONDS, recordIssuedTokens = false) {
     this.accessTtlSeconds = accessTtlSeconds;
-    this.json = new JsonAuthBackend(this.jsonCounters, () => this.accessTtlSeconds);
+    this.issued = new IssuedTokenRecord(recordIssuedTokens);
+    this.json = new JsonAuthBackend(this.jsonCounters, () => this.accessTtlSeconds, this.issued);
   }
 
   /** The provider, once startOidc ran (the server knows its origin after it listens). */
@@ -36,6 +39,7 @@ export class BearerState {
     this.#oidc ??= await OidcDeployment.create({
       origins,
       counters: this.oidcCounters,
+      issued: this.issued,
       accessTtlSeconds: () => this.accessTtlSeconds,
     });
     return this.#oidc;

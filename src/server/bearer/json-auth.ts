@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Hono } from 'hono';
 import { jwtVerify, SignJWT } from 'jose';
-import { type BearerCounters, isEarlyRefresh } from './bearer-counters.ts';
+import { type BearerCounters, type IssuedTokenRecord, isEarlyRefresh } from './bearer-counters.ts';
 
 export const JSON_AUTH_PREFIX = '/auth/';
 
@@ -30,9 +30,11 @@ export class JsonAuthBackend {
   readonly #families = new Map<string, Family>();
   readonly #counters: BearerCounters;
   readonly #accessTtlSeconds: () => number;
+  readonly #issued: IssuedTokenRecord;
 
-  constructor(counters: BearerCounters, accessTtlSeconds: () => number) {
+  constructor(counters: BearerCounters, accessTtlSeconds: () => number, issued: IssuedTokenRecord) {
     this.#counters = counters;
+    this.#issued = issued;
     this.#accessTtlSeconds = accessTtlSeconds;
   }
 
@@ -114,6 +116,8 @@ export class JsonAuthBackend {
       .sign(this.#secret);
     const refreshToken = randomBytes(32).toString('base64url');
     this.#refreshTokens.set(refreshToken, { family: familyId, username, spent: false });
+    this.#issued.add(accessToken);
+    this.#issued.add(refreshToken);
     return { accessToken, refreshToken, expiresIn };
   }
 }

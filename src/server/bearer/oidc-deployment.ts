@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type AccessTokenRecord, type KoaContextWithOidc, type OidcError } from 'oidc-provider';
 import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.js';
-import { type BearerCounters, isEarlyRefresh } from './bearer-counters.ts';
+import { type BearerCounters, type IssuedTokenRecord, isEarlyRefresh } from './bearer-counters.ts';
 
 export const OIDC_PATH_PREFIX = '/oidc';
 export const DEMO_CLIENT_ID = 'token-broker-demo';
@@ -25,6 +25,7 @@ export interface OidcDeploymentOptions {
   /** The origins the demo pages are served from (the first is the issuer's). */
   origins: readonly string[];
   counters: BearerCounters;
+  issued: IssuedTokenRecord;
   /** Read at every issue, so a test can shorten it at run time. */
   accessTtlSeconds: () => number;
 }
@@ -32,15 +33,17 @@ export interface OidcDeploymentOptions {
 export class OidcDeployment {
   readonly provider: Provider;
   readonly #counters: BearerCounters;
+  readonly #issued: IssuedTokenRecord;
   /** Every grant seen, so the control route can revoke them all. */
   readonly #grantIds = new Set<string>();
   /** The newest access token's lifetime, per grant: tells a refresh for an expiry from a second one. */
   readonly #newestAccessToken = new Map<string, { iat: number; exp: number }>();
   readonly #callback: (req: IncomingMessage, res: ServerResponse) => void;
 
-  private constructor(provider: Provider, counters: BearerCounters) {
+  private constructor(provider: Provider, counters: BearerCounters, issued: IssuedTokenRecord) {
     this.provider = provider;
     this.#counters = counters;
+    this.#issued = issued;
     this.#callback = provider.callback();
     this.#countEvents();
   }
@@ -67,6 +70,9 @@ export class OidcDeployment {
         devInteractions: { enabled: false },
         revocation: { enabled: true },
       },
+      // CORS for the token, userinfo and revocation endpoints: the origins of the client's redirect URIs only.
+      clientBasedCORS: (_ctx: unknown, origin: string, client: { redirectUris: string[] }) =>
+        client.redirectUris.some((uri) => new URL(uri).origin === origin),
       interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PATH}${interaction.uid}` },
       findAccount: (_ctx: unknown, accountId: string) => ({
         accountId,
@@ -88,7 +94,7 @@ export class OidcDeployment {
         ctx.body = { error: out.error, error_description: out.error_description };
       },
     });
-    return new OidcDeployment(provider, options.counters);
+    return new OidcDeployment(provider, options.counters, options.issued);
   }
 
   /** Whether a node request belongs to the provider (its prefix). */
@@ -170,7 +176,8 @@ export class OidcDeployment {
     });
     this.provider.on('grant.revoked', () => counters.increment('grantsRevoked'));
     this.provider.on('server_error', () => counters.increment('serverErrors'));
-    const onAccessToken = (token: { grantId?: string; expiresIn?: number }): void => {
+    const onAccessToken = (token: { grantId?: string; expiresIn?: number; jti?: string }): void => {
+      this.#issued.add(token.jti); // an opaque token's value is its jti
       if (!token.grantId || typeof token.expiresIn !== 'number') return;
       const now = Date.now() / 1000;
       const previous = this.#newestAccessToken.get(token.grantId);
@@ -180,5 +187,6 @@ export class OidcDeployment {
     // 'saved' for opaque access tokens (stored), 'issued' for JWT ones (not stored).
     this.provider.on('access_token.saved', onAccessToken);
     this.provider.on('access_token.issued', onAccessToken);
+    this.provider.on('refresh_token.saved', (token: { jti?: string }) => this.#issued.add(token.jti));
   }
 }
