@@ -6,8 +6,10 @@ import type { BearerCounts } from '../../src/server/bearer/bearer-counters.ts';
 import type { BearerStats } from '../../src/server/bearer/bearer-state.ts';
 import type { BearerDemoHandle } from '../../src/app/bearer/main.ts';
 import { DEFAULT_WAIT_MS, type Profile, type Tab } from './engines/engine.ts';
-import { sleep } from './fixtures.ts';
 import type { TestBackend } from './test-backend.ts';
+
+/** What the helpers need of a backend: its URL (the demo server's, in a test or the bench). */
+type BearerBackend = Pick<TestBackend, 'url'>;
 
 export type { BearerCounts, BearerStats };
 
@@ -17,30 +19,30 @@ export const BEARER_PAGE = 'bearer/?manual&renewAhead=2';
 export const BEARER_TTL_SECONDS = 6;
 const CONTROL_TIMEOUT_MS = 10_000;
 
-export async function bearerStats(backend: TestBackend): Promise<BearerStats> {
+export async function bearerStats(backend: BearerBackend): Promise<BearerStats> {
   return (await call(backend, 'GET', '__demo/bearer/stats')) as BearerStats;
 }
 
-export async function resetBearerCounters(backend: TestBackend): Promise<void> {
+export async function resetBearerCounters(backend: BearerBackend): Promise<void> {
   await call(backend, 'POST', '__demo/bearer/reset');
 }
 
-export async function setBearerAccessTtl(backend: TestBackend, seconds: number): Promise<void> {
+export async function setBearerAccessTtl(backend: BearerBackend, seconds: number): Promise<void> {
   await call(backend, 'POST', '__demo/bearer/control', { accessTtlSeconds: seconds });
 }
 
 /** Revokes every grant at the server, as an administrator would: the next refresh is invalid_grant. */
-export async function revokeAllGrants(backend: TestBackend): Promise<void> {
+export async function revokeAllGrants(backend: BearerBackend): Promise<void> {
   await call(backend, 'POST', '__demo/bearer/revoke');
 }
 
 /** Every token value the server issued (it must be started with recordIssuedTokens). */
-export async function issuedTokens(backend: TestBackend): Promise<string[]> {
+export async function issuedTokens(backend: BearerBackend): Promise<string[]> {
   return ((await call(backend, 'GET', '__demo/bearer/issued')) as { tokens: string[] }).tokens;
 }
 
 /** Opens a bearer page and waits until its script is ready (and, with `controlled`, the broker controls it). */
-export async function openBearerTab(profile: Profile, backend: TestBackend, controlled: boolean, path = BEARER_PAGE): Promise<Tab> {
+export async function openBearerTab(profile: Profile, backend: BearerBackend, controlled: boolean, path = BEARER_PAGE): Promise<Tab> {
   const tab = await profile.openTab(new URL(path, backend.url).href);
   await untilInTab(tab, () => (window as unknown as { bearerDemo?: BearerDemoHandle }).bearerDemo?.ready === true);
   if (controlled) await tab.waitForFunction(() => !!navigator.serviceWorker.controller, DEFAULT_WAIT_MS);
@@ -51,7 +53,7 @@ export async function openBearerTab(profile: Profile, backend: TestBackend, cont
  * Logs in from `tab` as a person would (the page's "Log in" button: oidc-client-ts's redirect
  * through the provider, whose demo interaction needs no typing), then reopens the test's page.
  */
-export async function logInThroughProvider(tab: Tab, backend: TestBackend, path = BEARER_PAGE): Promise<void> {
+export async function logInThroughProvider(tab: Tab, backend: BearerBackend, path = BEARER_PAGE): Promise<void> {
   await tab.evaluate(() => {
     setTimeout(() => document.getElementById('login')?.click(), 0);
   });
@@ -64,7 +66,7 @@ export async function logInThroughProvider(tab: Tab, backend: TestBackend, path 
   await untilInTab(tab, () => (window as unknown as { bearerDemo?: BearerDemoHandle }).bearerDemo?.ready === true);
 }
 
-export async function openLoggedInBearerTabs(profile: Profile, backend: TestBackend, count: number, controlled: boolean): Promise<Tab[]> {
+export async function openLoggedInBearerTabs(profile: Profile, backend: BearerBackend, count: number, controlled: boolean): Promise<Tab[]> {
   const first = await openBearerTab(profile, backend, controlled);
   await logInThroughProvider(first, backend);
   const tabs = [first];
@@ -94,7 +96,7 @@ export function tallyOf(tab: Tab): Promise<TabTally> {
 }
 
 /** Waits until the server has answered `wanted` refresh grants in all (expiries go by on their own). */
-export async function untilRefreshGrants(backend: TestBackend, wanted: number, which: 'oidc' | 'json' = 'oidc', timeoutMs = 60_000): Promise<void> {
+export async function untilRefreshGrants(backend: BearerBackend, wanted: number, which: 'oidc' | 'json' = 'oidc', timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while ((await bearerStats(backend))[which].refreshGrants < wanted) {
     if (Date.now() > deadline) throw new Error(`the server saw fewer than ${wanted} refresh grants within ${timeoutMs} ms`);
@@ -116,7 +118,11 @@ export async function untilInTab(tab: Tab, fn: () => unknown, timeoutMs = DEFAUL
   }
 }
 
-async function call(backend: TestBackend, method: string, path: string, body?: unknown): Promise<unknown> {
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function call(backend: BearerBackend, method: string, path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(new URL(path, backend.url), {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },

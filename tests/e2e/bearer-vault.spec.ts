@@ -3,8 +3,10 @@
 // origin it was not configured for, whatever the page puts on its requests.
 import { expect, test } from './fixtures.ts';
 import type { Tab } from './fixtures.ts';
+import { oidcRefresh } from '../shared/oidc-login.ts';
 import {
-  BEARER_PAGE, BEARER_TTL_SECONDS, issuedTokens, logInThroughProvider, openBearerTab, setBearerAccessTtl, startApiCalls, stopApiCalls, untilInTab, untilRefreshGrants,
+  BEARER_PAGE, BEARER_TTL_SECONDS, bearerStats, issuedTokens, logInThroughProvider, openBearerTab, resetBearerCounters, setBearerAccessTtl, startApiCalls,
+  stopApiCalls, untilInTab, untilRefreshGrants,
 } from './bearer-tabs.ts';
 import { startRecordingOrigin } from './recording-origin.ts';
 
@@ -91,4 +93,32 @@ test('a real token never reaches another origin, not even on a request where the
   } finally {
     await other.close();
   }
+});
+
+test('what the page holds is worthless outside the worker: its access token is refused by the API, its refresh token by the token endpoint, and nothing is revoked', async ({ profile, backend }) => {
+  const tab = await openBearerTab(profile, backend, true);
+  await logInThroughProvider(tab, backend);
+  // What an injected script takes away: the library's stored user, as any script of the page reads it.
+  const stolen = await tab.evaluate(() => {
+    const key = Object.keys(localStorage).find((name) => name.startsWith('oidc.user:'));
+    const user = key ? (JSON.parse(localStorage.getItem(key) ?? '{}') as { access_token?: string; refresh_token?: string }) : {};
+    return { access: user.access_token ?? '', refresh: user.refresh_token ?? '' };
+  });
+  expect(stolen.access).not.toBe('');
+  expect(stolen.refresh).not.toBe('');
+  await resetBearerCounters(backend);
+  // Used from the attacker's own machine (here, the test runner): no worker to swap them.
+  const api = await fetch(new URL('bearer-api/data', backend.url), { headers: { authorization: `Bearer ${stolen.access}` } });
+  expect(api.status).toBe(401);
+  const grant = await oidcRefresh(backend.url, stolen.refresh);
+  expect(grant.status).toBe(400);
+  expect(((await grant.json()) as { error?: string }).error).toBe('invalid_grant');
+  // The page's session goes on: a placeholder is not a spent refresh token, so nothing was revoked.
+  const { oidc } = await bearerStats(backend);
+  expect(oidc).toMatchObject({ api401: 1, refreshFailed: 1, reuseDetected: 0, grantsRevoked: 0 });
+  expect(await tab.evaluate(async () => {
+    const key = Object.keys(localStorage).find((name) => name.startsWith('oidc.user:'));
+    const user = JSON.parse(localStorage.getItem(key ?? '') ?? '{}') as { access_token?: string };
+    return (await fetch('/bearer-api/data', { headers: { Authorization: `Bearer ${user.access_token}` } })).status;
+  })).toBe(200);
 });
