@@ -4,7 +4,7 @@
 // per expiry for all tabs, nothing revoked, every API call answered 200.
 import { expect, test } from './fixtures.ts';
 import {
-  BEARER_TTL_SECONDS, bearerStats, openLoggedInBearerTabs, resetBearerCounters, setBearerAccessTtl, startApiCalls, stopApiCalls, tallyOf, untilRefreshGrants,
+  BEARER_TTL_SECONDS, bearerStats, openLoggedInBearerTabs, setBearerAccessTtl, startApiCalls, stopApiCalls, tallyOf, untilRefreshGrants,
 } from './bearer-tabs.ts';
 
 const TABS = 5;
@@ -14,7 +14,6 @@ test('five oidc-client-ts tabs with silent renew make one refresh_token grant pe
   test.setTimeout(150_000);
   await setBearerAccessTtl(backend, BEARER_TTL_SECONDS);
   const tabs = await openLoggedInBearerTabs(profile, backend, TABS, true);
-  await resetBearerCounters(backend);
   for (const tab of tabs) await startApiCalls(tab, 400);
 
   await untilRefreshGrants(backend, EXPIRIES);

@@ -66,9 +66,14 @@ export async function logInThroughProvider(tab: Tab, backend: BearerBackend, pat
   await untilInTab(tab, () => (window as unknown as { bearerDemo?: BearerDemoHandle }).bearerDemo?.ready === true);
 }
 
+/**
+ * One tab logs in, then the others open on the shared login. The counters are zeroed right after
+ * the login: what the tabs do while they open (a renew timer may fire) counts too.
+ */
 export async function openLoggedInBearerTabs(profile: Profile, backend: BearerBackend, count: number, controlled: boolean): Promise<Tab[]> {
   const first = await openBearerTab(profile, backend, controlled);
   await logInThroughProvider(first, backend);
+  await resetBearerCounters(backend);
   const tabs = [first];
   while (tabs.length < count) tabs.push(await openBearerTab(profile, backend, controlled));
   return tabs;

@@ -3,7 +3,7 @@
 // grant of that expiry, with the rotated refresh token (a stale one would revoke the grant).
 import { expect, requires, test } from './fixtures.ts';
 import {
-  BEARER_TTL_SECONDS, bearerStats, openLoggedInBearerTabs, resetBearerCounters, setBearerAccessTtl, startApiCalls, stopApiCalls, tallyOf, untilRefreshGrants,
+  BEARER_TTL_SECONDS, bearerStats, openLoggedInBearerTabs, setBearerAccessTtl, startApiCalls, stopApiCalls, tallyOf, untilRefreshGrants,
 } from './bearer-tabs.ts';
 
 test('the session survives the worker being stopped between two expiries', async ({ profile, backend }) => {
@@ -11,7 +11,6 @@ test('the session survives the worker being stopped between two expiries', async
   test.setTimeout(120_000);
   await setBearerAccessTtl(backend, BEARER_TTL_SECONDS);
   const tabs = await openLoggedInBearerTabs(profile, backend, 2, true);
-  await resetBearerCounters(backend);
   for (const tab of tabs) await startApiCalls(tab, 400);
   await untilRefreshGrants(backend, 1);
   await profile.devtools!.stopServiceWorkers(tabs[0]!);
