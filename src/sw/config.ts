@@ -1,37 +1,25 @@
 // The broker's config: what the user writes (TokenBrokerOptions, every optional field with its
 // default) and the resolved form the rest of the worker reads (TokenBrokerConfig, frozen).
 // It is validated once, at install; every problem found is reported with the key it belongs to.
+// One config is in one credential mode: cookie mode ("refresh") or bearer mode ("oauth" or
+// "json", bearer-config.ts); the keys of the other mode are refused, not ignored.
 
 import {
   deepFreeze, describe, isPlainObject, parsePositiveInteger, parseHeaders, parseUrlPrefix, reportUnknownKeys, type Report,
 } from './config-fields.ts';
+import {
+  bearerEndpoints, COOKIE_MODE_KEYS, DEFAULT_BEARER_REFRESH_AHEAD_MS, parseJsonBackend, parseOAuth,
+  type BearerConfig, type JsonBackendOptions, type OAuthOptions,
+} from './bearer-config.ts';
 import { TokenBrokerError } from './errors.ts';
 import { PRESETS, type PresetName } from './presets.ts';
 
 /** A header's value: a literal string, or the current value of a cookie of the worker's origin. */
 export type HeaderValue = string | { cookie: string };
 
-export interface TokenBrokerOptions {
-  /** Fills in a backend's default header and cookie names; explicit keys win. */
-  preset?: PresetName;
+interface CommonOptions {
   /** Path prefixes on the page's origin ("/api/") or absolute URL prefixes ("https://api.example.com/v1/"). */
   api: string[];
-  refresh: {
-    /** The refresh endpoint: a path on the page's origin or an absolute URL. Never an API route; the page's own call to it joins the one refresh. */
-    url: string;
-    /** @default "POST" */
-    method?: 'POST' | 'GET' | 'PUT' | 'PATCH';
-    /** Headers of the refresh request. @default {} */
-    headers?: Record<string, HeaderValue>;
-    /** @default "same-origin" */
-    credentials?: RequestCredentials;
-    /** A 401/403 of the refresh endpoint whose JSON body holds one of `values` at `name` is a failed
-     * refresh (the server refused the request's headers, e.g. a missing CSRF value, before it looked
-     * at the refresh token), not an ended session. Any other 401/403 ends the session. */
-    failedWhen?: { jsonField: { name: string; values: string[] } };
-  };
-  /** Headers set on every brokered request and replay, from their current source. @default {} */
-  headers?: Record<string, HeaderValue>;
   /** How long a refresh (waiting for the lock included) may take before it counts as failed. @default 10000 */
   refreshTimeoutMs?: number;
   /** After a refresh, a 401 on a request stamped with that new generation within this window is
@@ -56,12 +44,48 @@ export interface TokenBrokerOptions {
     /** The answer's WWW-Authenticate header must contain this text, e.g. 'error="invalid_token"'. */
     wwwAuthenticate?: string;
   };
+  /** A request made less than this before the access token's known expiry refreshes first, and
+   * meets no 401. Bearer mode caps it at half the token's lifetime.
+   * @default 2000 in cookie mode, 30000 in bearer mode */
+  refreshAheadMs?: number;
+}
+
+/** Cookie mode: the JWTs ride in HttpOnly cookies (flask-jwt-extended and the like). */
+export interface CookieModeOptions extends CommonOptions {
+  /** Fills in a backend's default header and cookie names; explicit keys win. */
+  preset?: PresetName;
+  refresh: {
+    /** The refresh endpoint: a path on the page's origin or an absolute URL. Never an API route; the page's own call to it joins the one refresh. */
+    url: string;
+    /** @default "POST" */
+    method?: 'POST' | 'GET' | 'PUT' | 'PATCH';
+    /** Headers of the refresh request. @default {} */
+    headers?: Record<string, HeaderValue>;
+    /** @default "same-origin" */
+    credentials?: RequestCredentials;
+    /** A 401/403 of the refresh endpoint whose JSON body holds one of `values` at `name` is a failed
+     * refresh (the server refused the request's headers, e.g. a missing CSRF value, before it looked
+     * at the refresh token), not an ended session. Any other 401/403 ends the session. */
+    failedWhen?: { jsonField: { name: string; values: string[] } };
+  };
+  /** Headers set on every brokered request and replay, from their current source. @default {} */
+  headers?: Record<string, HeaderValue>;
   /** A script-readable cookie that expires with the access token: when its expiry is known, a
    * request made less than `refreshAheadMs` before it refreshes first, and meets no 401. */
   accessExpiry?: { cookie: string };
-  /** @default 2000 */
-  refreshAheadMs?: number;
 }
+
+/** Bearer mode, OAuth 2: the worker keeps the tokens the token endpoint gives the page's library. */
+export interface OAuthModeOptions extends CommonOptions {
+  oauth: OAuthOptions;
+}
+
+/** Bearer mode, a hand-made backend whose token answers are JSON with configurable field names. */
+export interface JsonModeOptions extends CommonOptions {
+  json: JsonBackendOptions;
+}
+
+export type TokenBrokerOptions = CookieModeOptions | OAuthModeOptions | JsonModeOptions;
 
 export const DEFAULT_REFRESH_METHOD = 'POST';
 export const DEFAULT_REFRESH_CREDENTIALS: RequestCredentials = 'same-origin';
@@ -85,16 +109,8 @@ export interface ApiPrefix {
   readonly pathPrefix: string;
 }
 
-export interface TokenBrokerConfig {
+interface CommonConfig {
   readonly api: readonly ApiPrefix[];
-  readonly refresh: {
-    readonly url: string;
-    readonly method: string;
-    readonly headers: Readonly<Record<string, HeaderValue>>;
-    readonly credentials: RequestCredentials;
-    readonly failedWhen?: { readonly jsonField: JsonFieldRule };
-  };
-  readonly headers: Readonly<Record<string, HeaderValue>>;
   readonly refreshTimeoutMs: number;
   readonly cooldownMs: number;
   readonly maxReplayBodyBytes: number;
@@ -105,12 +121,34 @@ export interface TokenBrokerConfig {
     readonly jsonField?: JsonFieldRule;
     readonly wwwAuthenticate?: string;
   };
-  readonly accessExpiry?: { readonly cookie: string };
   readonly refreshAheadMs: number;
 }
 
-const TOP_LEVEL_KEYS = ['preset', 'api', 'refresh', 'headers', 'refreshTimeoutMs', 'cooldownMs', 'maxReplayBodyBytes',
+export interface CookieModeConfig extends CommonConfig {
+  readonly refresh: {
+    readonly url: string;
+    readonly method: string;
+    readonly headers: Readonly<Record<string, HeaderValue>>;
+    readonly credentials: RequestCredentials;
+    readonly failedWhen?: { readonly jsonField: JsonFieldRule };
+  };
+  readonly headers: Readonly<Record<string, HeaderValue>>;
+  readonly accessExpiry?: { readonly cookie: string };
+}
+
+export interface BearerModeConfig extends CommonConfig {
+  readonly bearer: BearerConfig;
+}
+
+export type TokenBrokerConfig = CookieModeConfig | BearerModeConfig;
+
+export function isBearerMode(config: TokenBrokerConfig): config is BearerModeConfig {
+  return 'bearer' in config;
+}
+
+const TOP_LEVEL_KEYS = ['preset', 'api', 'refresh', 'oauth', 'json', 'headers', 'refreshTimeoutMs', 'cooldownMs', 'maxReplayBodyBytes',
   'maxHeldBodyBytes', 'maxConcurrentRequests', 'expiredWhen', 'accessExpiry', 'refreshAheadMs'];
+const MODE_KEYS = ['refresh', 'oauth', 'json'];
 const EXPIRED_WHEN_KEYS = ['status', 'jsonField', 'wwwAuthenticate'];
 const REFRESH_KEYS = ['url', 'method', 'headers', 'credentials', 'failedWhen'];
 const REFRESH_METHODS = ['POST', 'GET', 'PUT', 'PATCH'];
@@ -128,7 +166,35 @@ export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerCo
     throw new TokenBrokerError('invalid-config', { problems: [`the config must be a JSON object; got ${describe(raw)}`] });
   }
   reportUnknownKeys(raw, TOP_LEVEL_KEYS, '', problem);
+  const modes = MODE_KEYS.filter((key) => raw[key] !== undefined);
+  for (const extra of modes.slice(1)) {
+    problem(extra, `cannot be combined with "${modes[0]}": a config is in one mode (cookie: "refresh"; bearer: "oauth" or "json")`);
+  }
+  const config = modes[0] === 'oauth' || modes[0] === 'json'
+    ? resolveBearerMode(raw, modes[0], workerOrigin, problem)
+    : resolveCookieMode(raw, workerOrigin, problem);
+  if (problems.length > 0) throw new TokenBrokerError('invalid-config', { problems });
+  return deepFreeze(config);
+}
 
+function resolveBearerMode(raw: Record<string, unknown>, mode: 'oauth' | 'json', workerOrigin: string, problem: Report): BearerModeConfig {
+  for (const key of COOKIE_MODE_KEYS) {
+    if (raw[key] !== undefined && !MODE_KEYS.includes(key)) problem(key, `is a cookie-mode key; a bearer-mode config ("${mode}") has none`);
+  }
+  const api = parseApi(raw, workerOrigin, problem);
+  const bearer = mode === 'oauth' ? parseOAuth(raw.oauth, workerOrigin, problem) : parseJsonBackend(raw.json, workerOrigin, problem);
+  const limits = parseLimits(raw, problem, undefined, DEFAULT_BEARER_REFRESH_AHEAD_MS);
+  const fallback: BearerConfig = {
+    protocol: mode, tokenEndpoint: '', loginUrls: [], exposeAccessToken: false,
+    fields: { accessToken: '', refreshToken: '', expiresIn: '', requestRefreshToken: '' },
+  };
+  if (bearer) {
+    for (const [key, url] of bearerEndpoints(bearer)) reportInsideApi(key, url, api, problem);
+  }
+  return { api, ...limits, bearer: bearer ?? fallback };
+}
+
+function resolveCookieMode(raw: Record<string, unknown>, workerOrigin: string, problem: Report): CookieModeConfig {
   let preset: (typeof PRESETS)[PresetName] | undefined;
   if (raw.preset !== undefined) {
     if (typeof raw.preset === 'string' && Object.hasOwn(PRESETS, raw.preset)) {
@@ -137,25 +203,16 @@ export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerCo
       problem('preset', `must be one of ${Object.keys(PRESETS).map((n) => `"${n}"`).join(', ')}; got ${describe(raw.preset)}`);
     }
   }
-
-  const api: ApiPrefix[] = [];
-  if (!Array.isArray(raw.api) || raw.api.length === 0) {
-    problem('api', `must be a non-empty array of path prefixes ("/api/") or absolute URL prefixes; got ${describe(raw.api)}`);
-  } else {
-    raw.api.forEach((entry: unknown, index: number) => {
-      const prefix = parseUrlPrefix(entry, workerOrigin);
-      if (typeof prefix === 'string') problem(`api[${index}]`, prefix);
-      else api.push(prefix);
-    });
-  }
+  const api = parseApi(raw, workerOrigin, problem);
 
   let refreshUrl = '';
   let refreshMethod: string = preset?.refresh.method ?? DEFAULT_REFRESH_METHOD;
   let refreshCredentials = DEFAULT_REFRESH_CREDENTIALS;
   let refreshHeaders: Record<string, HeaderValue> = { ...preset?.refresh.headers };
-  let refreshFailedWhen: TokenBrokerConfig['refresh']['failedWhen'] = preset?.refresh.failedWhen;
+  let refreshFailedWhen: CookieModeConfig['refresh']['failedWhen'] = preset?.refresh.failedWhen;
   if (!isPlainObject(raw.refresh)) {
-    problem('refresh', `must be an object with at least "url"; got ${describe(raw.refresh)}`);
+    problem('refresh', `must be an object with at least "url"; got ${describe(raw.refresh)}${raw.refresh === undefined
+      ? ' (bearer mode: give "oauth" or "json" instead)' : ''}`);
   } else {
     const refresh = raw.refresh;
     reportUnknownKeys(refresh, REFRESH_KEYS, 'refresh.', problem);
@@ -189,23 +246,8 @@ export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerCo
 
   let headers: Record<string, HeaderValue> = { ...preset?.headers };
   if (raw.headers !== undefined) headers = { ...headers, ...parseHeaders(raw.headers, 'headers', problem) };
-
-  const refreshTimeoutMs = parsePositiveInteger(raw.refreshTimeoutMs, 'refreshTimeoutMs', DEFAULT_REFRESH_TIMEOUT_MS, problem);
-  const cooldownMs = parsePositiveInteger(raw.cooldownMs, 'cooldownMs', DEFAULT_COOLDOWN_MS, problem);
-  const problemsBeforeReplayBound = problems.length;
-  const maxReplayBodyBytes = parsePositiveInteger(raw.maxReplayBodyBytes, 'maxReplayBodyBytes', DEFAULT_MAX_REPLAY_BODY_BYTES, problem);
-  const replayBoundValid = problems.length === problemsBeforeReplayBound;
-  const maxHeldBodyBytes = parsePositiveInteger(raw.maxHeldBodyBytes, 'maxHeldBodyBytes',
-    Math.max(DEFAULT_MAX_HELD_BODY_BYTES, maxReplayBodyBytes), problem);
-  if (replayBoundValid && raw.maxHeldBodyBytes !== undefined && maxHeldBodyBytes < maxReplayBodyBytes) {
-    problem('maxHeldBodyBytes', `must be at least maxReplayBodyBytes (${maxReplayBodyBytes}): a body within the replay bound must fit in the budget`);
-  }
-  const maxConcurrentRequests = parsePositiveInteger(raw.maxConcurrentRequests, 'maxConcurrentRequests', DEFAULT_MAX_CONCURRENT_REQUESTS, problem);
-  const refreshAheadMs = parsePositiveInteger(raw.refreshAheadMs, 'refreshAheadMs', DEFAULT_REFRESH_AHEAD_MS, problem);
-  const expiredWhen = raw.expiredWhen === undefined
-    ? preset?.expiredWhen ?? { status: DEFAULT_EXPIRED_STATUS }
-    : parseExpiredWhen(raw.expiredWhen, problem);
-  let accessExpiry: TokenBrokerConfig['accessExpiry'] = preset?.accessExpiry;
+  const limits = parseLimits(raw, problem, preset?.expiredWhen, DEFAULT_REFRESH_AHEAD_MS);
+  let accessExpiry: CookieModeConfig['accessExpiry'] = preset?.accessExpiry;
   if (raw.accessExpiry !== undefined) {
     const expiry = raw.accessExpiry;
     if (isPlainObject(expiry) && typeof expiry.cookie === 'string' && expiry.cookie !== '' && Object.keys(expiry).length === 1) {
@@ -214,34 +256,68 @@ export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerCo
       problem('accessExpiry', `must be { "cookie": NAME }; got ${describe(expiry)}`);
     }
   }
+  if (refreshUrl !== '') reportInsideApi('refresh.url', refreshUrl, api, problem);
 
-  for (const prefix of api) {
-    if (refreshUrl !== '' && refreshUrl.startsWith(prefix.origin + prefix.pathPrefix)) {
-      problem('refresh.url', `must not be inside an "api" prefix (${prefix.origin}${prefix.pathPrefix}): the broker would hold the refresh behind itself`);
-    }
-  }
-
-  if (problems.length > 0) throw new TokenBrokerError('invalid-config', { problems });
-
-  return deepFreeze({
+  return {
     api,
     refresh: {
       url: refreshUrl, method: refreshMethod, headers: refreshHeaders, credentials: refreshCredentials,
       ...(refreshFailedWhen ? { failedWhen: refreshFailedWhen } : {}),
     },
     headers,
-    refreshTimeoutMs,
-    cooldownMs,
-    maxReplayBodyBytes,
-    maxHeldBodyBytes,
-    maxConcurrentRequests,
-    expiredWhen,
+    ...limits,
     ...(accessExpiry ? { accessExpiry } : {}),
-    refreshAheadMs,
-  });
+  };
 }
 
-function parseExpiredWhen(value: unknown, problem: Report): TokenBrokerConfig['expiredWhen'] {
+function parseApi(raw: Record<string, unknown>, workerOrigin: string, problem: Report): ApiPrefix[] {
+  const api: ApiPrefix[] = [];
+  if (!Array.isArray(raw.api) || raw.api.length === 0) {
+    problem('api', `must be a non-empty array of path prefixes ("/api/") or absolute URL prefixes; got ${describe(raw.api)}`);
+  } else {
+    raw.api.forEach((entry: unknown, index: number) => {
+      const prefix = parseUrlPrefix(entry, workerOrigin);
+      if (typeof prefix === 'string') problem(`api[${index}]`, prefix);
+      else api.push(prefix);
+    });
+  }
+  return api;
+}
+
+/** The keys every mode shares, but for "api". */
+function parseLimits(
+  raw: Record<string, unknown>, problem: Report, presetExpiredWhen: CommonConfig['expiredWhen'] | undefined, defaultRefreshAheadMs: number,
+): Omit<CommonConfig, 'api'> {
+  const refreshTimeoutMs = parsePositiveInteger(raw.refreshTimeoutMs, 'refreshTimeoutMs', DEFAULT_REFRESH_TIMEOUT_MS, problem);
+  const cooldownMs = parsePositiveInteger(raw.cooldownMs, 'cooldownMs', DEFAULT_COOLDOWN_MS, problem);
+  let replayBoundValid = true;
+  const maxReplayBodyBytes = parsePositiveInteger(raw.maxReplayBodyBytes, 'maxReplayBodyBytes', DEFAULT_MAX_REPLAY_BODY_BYTES, (key, what) => {
+    replayBoundValid = false;
+    problem(key, what);
+  });
+  const maxHeldBodyBytes = parsePositiveInteger(raw.maxHeldBodyBytes, 'maxHeldBodyBytes',
+    Math.max(DEFAULT_MAX_HELD_BODY_BYTES, maxReplayBodyBytes), problem);
+  if (replayBoundValid && raw.maxHeldBodyBytes !== undefined && maxHeldBodyBytes < maxReplayBodyBytes) {
+    problem('maxHeldBodyBytes', `must be at least maxReplayBodyBytes (${maxReplayBodyBytes}): a body within the replay bound must fit in the budget`);
+  }
+  const maxConcurrentRequests = parsePositiveInteger(raw.maxConcurrentRequests, 'maxConcurrentRequests', DEFAULT_MAX_CONCURRENT_REQUESTS, problem);
+  const refreshAheadMs = parsePositiveInteger(raw.refreshAheadMs, 'refreshAheadMs', defaultRefreshAheadMs, problem);
+  const expiredWhen = raw.expiredWhen === undefined
+    ? presetExpiredWhen ?? { status: DEFAULT_EXPIRED_STATUS }
+    : parseExpiredWhen(raw.expiredWhen, problem);
+  return { refreshTimeoutMs, cooldownMs, maxReplayBodyBytes, maxHeldBodyBytes, maxConcurrentRequests, expiredWhen, refreshAheadMs };
+}
+
+/** A URL the broker treats as its own route must not also be an API route: it would hold it behind itself. */
+function reportInsideApi(key: string, url: string, api: readonly ApiPrefix[], problem: Report): void {
+  for (const prefix of api) {
+    if (url.startsWith(prefix.origin + prefix.pathPrefix)) {
+      problem(key, `must not be inside an "api" prefix (${prefix.origin}${prefix.pathPrefix}): the broker would hold the refresh behind itself`);
+    }
+  }
+}
+
+function parseExpiredWhen(value: unknown, problem: Report): CommonConfig['expiredWhen'] {
   if (!isPlainObject(value)) {
     problem('expiredWhen', `must be an object with "status", "jsonField" or "wwwAuthenticate"; got ${describe(value)}`);
     return { status: DEFAULT_EXPIRED_STATUS };

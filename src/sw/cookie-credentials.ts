@@ -9,7 +9,7 @@
 // bounded, until the stamped cookies no longer read their pre-refresh values.
 
 import { AccessExpiryTracker, type CookieWithExpiry } from './access-expiry.ts';
-import type { HeaderValue, TokenBrokerConfig } from './config.ts';
+import type { CookieModeConfig, HeaderValue } from './config.ts';
 import { fingerprintOf } from './credential-fingerprint.ts';
 import type { ClientContext, CredentialSource, RefreshResult, StampedCredentials } from './credential-source.ts';
 import { jsonFieldMatches } from './expiry-detector.ts';
@@ -30,14 +30,14 @@ export const FRESH_COOKIE_WAIT_MS = 300;
 const FRESH_COOKIE_POLL_MS = 10;
 
 export class CookieCredentials implements CredentialSource {
-  readonly #config: TokenBrokerConfig;
+  readonly #config: CookieModeConfig;
   readonly #cookies: CookieReader;
   readonly #fetch: typeof fetch;
   /** Every cookie a stamp needs, each read once: the headers' and the one that tells the expiry. */
   readonly #stampCookieNames: readonly string[];
   readonly #accessExpiry = new AccessExpiryTracker();
 
-  constructor(config: TokenBrokerConfig, cookies: CookieReader, fetchImpl?: typeof fetch) {
+  constructor(config: CookieModeConfig, cookies: CookieReader, fetchImpl?: typeof fetch) {
     this.#config = config;
     this.#cookies = cookies;
     this.#stampCookieNames = [...new Set([...cookieNames(config.headers), ...(config.accessExpiry ? [config.accessExpiry.cookie] : [])])];

@@ -1,8 +1,11 @@
-// Where credentials come from, behind one small interface: cookies today (cookie-credentials.ts),
-// a bearer-token vault next. The broker and the refresh coordinator only see this.
+// Where credentials come from, behind one small interface: cookies (cookie-credentials.ts) or a
+// bearer-token vault (bearer-credentials.ts). The broker and the refresh coordinator only see this.
+
+import type { VaultSecret } from './vault-secret.ts';
 
 export type RefreshResult =
-  | { readonly kind: 'refreshed' }
+  /** `secret`: bearer mode's new tokens, written with the new generation in one transaction. */
+  | { readonly kind: 'refreshed'; readonly secret?: VaultSecret }
   /** The server said the session is over (401/403, OAuth invalid_grant): terminal. */
   | { readonly kind: 'refused'; readonly status: number }
   /** Anything else (5xx, a network error, a malformed answer): a later 401 may try again. */
@@ -18,11 +21,22 @@ export interface ClientContext {
 export interface StampedCredentials {
   /** When they expire (ms since the epoch), where the source can tell: lets the broker refresh ahead. */
   readonly expiresAtMs: number | undefined;
+  /** When to refresh ahead of that expiry, where the source decides it (bearer: a skew capped at
+   * half the token's lifetime); without it, `refreshAheadMs` before `expiresAtMs`. */
+  readonly refreshAtMs?: number;
+  /** false: there is nothing to refresh with (no session in the vault): a 401 goes to the page as it came. */
+  readonly refreshable?: boolean;
+}
+
+/** The request being stamped: a source that binds credentials to it (DPoP) needs its URL and method. */
+export interface StampTarget {
+  readonly url: string;
+  readonly method: string;
 }
 
 export interface CredentialSource {
   /** Sets the credential headers of a brokered request from their current values. */
-  stamp(headers: Headers, client?: ClientContext): Promise<StampedCredentials>;
+  stamp(headers: Headers, client?: ClientContext, target?: StampTarget): Promise<StampedCredentials>;
   /** Sends one refresh request and says how it went. Never retries. */
   refresh(signal: AbortSignal): Promise<RefreshResult>;
   /** A fingerprint of the credentials a refresh would present now (credential-fingerprint.ts), so

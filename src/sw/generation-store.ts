@@ -4,6 +4,7 @@
 
 import { createStore, get, set, type UseStore } from 'idb-keyval';
 import { boundedStore, STORAGE_TIMEOUT_MS } from './bounded-storage.ts';
+import { isVaultSecret, type VaultSecret } from './vault-secret.ts';
 
 // The record grew fields after its first version; a record without them (as older workers wrote
 // it) reads as "no failure, no refusal, no backoff". Every time in it comes from the worker's
@@ -20,6 +21,9 @@ export interface CredentialGeneration {
   /** How many refreshes in a row did not help (their replays still met an expired answer) before
    * the one that began this generation: the backoff grows with it. */
   readonly unhelpfulRefreshes?: number;
+  /** Bearer mode: the session's tokens, of this generation (vault-secret.ts). Absent in cookie
+   * mode, and once a session ended (a refusal, a logout). */
+  readonly secret?: VaultSecret;
 }
 
 export interface GenerationStore {
@@ -101,7 +105,7 @@ function isGeneration(value: unknown): value is CredentialGeneration {
   const record = value as Record<keyof CredentialGeneration, unknown>;
   return typeof record.generation === 'number' && typeof record.refreshedAtMs === 'number' &&
     optional(record.failedAtMs, 'number') && optional(record.refusedCredentials, 'string') &&
-    optional(record.unhelpfulRefreshes, 'number');
+    optional(record.unhelpfulRefreshes, 'number') && (record.secret === undefined || isVaultSecret(record.secret));
 }
 
 function optional(value: unknown, type: 'number' | 'string'): boolean {

@@ -4,10 +4,13 @@
 import { Route, type Router } from 'workbox-routing';
 import type { HTTPMethod } from 'workbox-routing/utils/constants.js';
 import { withDefaults, type BrokerEnvironment, type BrokerScope } from './broker-environment.ts';
-import type { TokenBrokerConfig } from './config.ts';
+import { BearerCredentials } from './bearer-credentials.ts';
+import { BearerRoutes } from './bearer-routes.ts';
+import { isBearerMode, type CookieModeConfig, type TokenBrokerConfig } from './config.ts';
 import { CookieCredentials } from './cookie-credentials.ts';
 import type { CredentialSource } from './credential-source.ts';
 import { FreshCookieReads } from './fresh-cookie-reads.ts';
+import { INITIAL_GENERATION } from './generation-store.ts';
 import { RefreshCoordinator } from './refresh-coordinator.ts';
 import { NoRefreshLock, WebRefreshLock } from './refresh-lock.ts';
 import { openTabChannel, refreshedGeneration, type TabChannel } from './tab-messages.ts';
@@ -27,9 +30,13 @@ const METHODS: readonly HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', '
 export function createTokenBroker(config: TokenBrokerConfig, env: Partial<BrokerEnvironment> = {}): TokenBroker {
   // The worker's global scope; read only for what `env` leaves out.
   const resolved = withDefaults(env, self as unknown as BrokerScope);
-  const credentials = createCredentialSource(config, resolved);
+  // Bearer mode's vault is the coordinator's generation record, which the source reads back.
+  let coordinator: RefreshCoordinator | undefined;
+  const credentials = isBearerMode(config)
+    ? new BearerCredentials({ config, record: () => coordinator?.record ?? INITIAL_GENERATION, fetch: resolved.fetch })
+    : createCookieCredentials(config, resolved);
   const tabChannel = resolved.tabChannel ?? (resolved.announce === undefined ? openTabChannel() : undefined);
-  const coordinator = new RefreshCoordinator({
+  coordinator = new RefreshCoordinator({
     credentials,
     store: resolved.store,
     lock: resolved.locks ? new WebRefreshLock(resolved.locks) : new NoRefreshLock(),
@@ -38,10 +45,17 @@ export function createTokenBroker(config: TokenBrokerConfig, env: Partial<Broker
     cooldownMs: config.cooldownMs,
   });
   followOtherWorkersRefreshes(tabChannel, coordinator);
+  if (isBearerMode(config)) {
+    const fetchImpl = resolved.fetch ?? ((input, init) => fetch(input, init));
+    return new TokenBroker({
+      config, credentials, coordinator, fetch: resolved.fetch,
+      bearerRoutes: new BearerRoutes({ config, coordinator, fetch: fetchImpl }),
+    });
+  }
   return new TokenBroker({
     config, credentials, coordinator, fetch: resolved.fetch,
     // The page's own refresh call, when it must go out, goes out as this same refresh.
-    refreshThrough: (send) => createCredentialSource(config, { ...resolved, fetch: send }),
+    refreshThrough: (send) => createCookieCredentials(config, { ...resolved, fetch: send }),
   });
 }
 
@@ -70,6 +84,6 @@ function clientIdOf(event: unknown): string | undefined {
   return typeof clientId === 'string' && clientId !== '' ? clientId : undefined;
 }
 
-function createCredentialSource(config: TokenBrokerConfig, env: BrokerEnvironment): CredentialSource {
+function createCookieCredentials(config: CookieModeConfig, env: BrokerEnvironment): CredentialSource {
   return new CookieCredentials(config, new FreshCookieReads(env.cookies), env.fetch);
 }

@@ -1,16 +1,16 @@
 // Backends' default names, so that a config can say "preset" instead of spelling them out.
 // Keys the user writes win over the preset's.
 
-import type { HeaderValue, TokenBrokerConfig } from './config.ts';
+import type { CookieModeConfig, HeaderValue } from './config.ts';
 
 interface Preset {
   readonly refresh: {
     readonly method: string;
     readonly headers: Readonly<Record<string, HeaderValue>>;
-    readonly failedWhen?: TokenBrokerConfig['refresh']['failedWhen'];
+    readonly failedWhen?: CookieModeConfig['refresh']['failedWhen'];
   };
   readonly headers: Readonly<Record<string, HeaderValue>>;
-  readonly expiredWhen: TokenBrokerConfig['expiredWhen'];
+  readonly expiredWhen: CookieModeConfig['expiredWhen'];
   readonly accessExpiry?: { readonly cookie: string };
 }
 

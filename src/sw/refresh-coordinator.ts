@@ -21,6 +21,7 @@ import {
   inFailureCooldown, refreshHold, unhelpfulRefreshesAfter, workerClockMs, type ExpiryEvidence,
 } from './refresh-policy.ts';
 import type { TabAnnouncer } from './tab-messages.ts';
+import type { VaultSecret } from './vault-secret.ts';
 
 export type RefreshOutcome =
   /** Credentials newer than the stamped ones exist: replay. */
@@ -109,6 +110,29 @@ export class RefreshCoordinator {
   /** The generation a request stamped now carries. */
   get generation(): number {
     return this.#current.generation;
+  }
+
+  /** The latest generation record this worker knows, bearer mode's tokens included. */
+  get record(): CredentialGeneration {
+    return this.#current;
+  }
+
+  /**
+   * A session began (the page's login: `secret`) or ended (a logout: undefined) outside a
+   * refresh: the tokens are written with a new generation, under the lock, so that a request
+   * stamped before it and answered 401 is replayed, never refreshed for. Announced only when it
+   * began: other workers then adopt it as they adopt a refresh. Resolves with the new generation.
+   */
+  async recordSession(secret: VaultSecret | undefined): Promise<number> {
+    await this.ready();
+    const { lock, store } = this.#options;
+    return lock.run(AbortSignal.timeout(this.#options.refreshTimeoutMs), async () => {
+      const latest = await store.read().catch(() => this.#current);
+      const generation = Math.max(latest.generation, this.#current.generation) + 1;
+      await this.#write({ generation, refreshedAtMs: this.#now(), ...(secret ? { secret } : {}) });
+      if (secret) this.#options.announce({ type: 'refreshed', generation });
+      return generation;
+    });
   }
 
   /** True while requests wait for a refresh in this worker: new ones wait for idle() before stamping. */
@@ -244,7 +268,7 @@ export class RefreshCoordinator {
         return { kind: 'failed', reason: 'cooldown after a failed refresh' };
       }
       const result = await via.refresh(AbortSignal.timeout(this.#maxRefreshMs));
-      if (result.kind === 'refreshed') return this.#recordSuccess(latest);
+      if (result.kind === 'refreshed') return this.#recordSuccess(latest, result.secret);
       return this.#recordFailure(latest, result, fingerprint, notice);
     });
   }
@@ -255,12 +279,14 @@ export class RefreshCoordinator {
     return (await this.#options.credentials.fingerprint?.()) === record.refusedCredentials;
   }
 
-  async #recordSuccess(latest: CredentialGeneration): Promise<RefreshOutcome> {
+  /** `secret`: bearer mode's rotated tokens, in the same record (one transaction) as the generation they begin. */
+  async #recordSuccess(latest: CredentialGeneration, secret: VaultSecret | undefined): Promise<RefreshOutcome> {
     const unhelpfulRefreshes = unhelpfulRefreshesAfter(latest, this.#unhelpfulGeneration === latest.generation);
     const next: CredentialGeneration = {
       generation: latest.generation + 1,
       refreshedAtMs: this.#now(),
       ...(unhelpfulRefreshes > 0 ? { unhelpfulRefreshes } : {}),
+      ...(secret ? { secret } : {}),
     };
     await this.#write(next);
     this.#options.announce({ type: 'refreshed', generation: next.generation });
@@ -275,9 +301,11 @@ export class RefreshCoordinator {
   ): Promise<RefreshOutcome> {
     // A refusal is remembered by the credentials it refused (without a fingerprint, only by its
     // time, as any failure); an earlier refusal of other credentials no longer holds.
-    const { refusedCredentials: _earlierRefusal, ...sameGeneration } = latest;
+    // A refused session's tokens are worthless: the vault is cleared with the refusal, in one write.
+    const { refusedCredentials: _earlierRefusal, secret, ...sameGeneration } = latest;
     const refused = result.kind === 'refused' && fingerprint !== undefined ? { refusedCredentials: fingerprint } : {};
-    await this.#write({ ...sameGeneration, failedAtMs: this.#now(), ...refused });
+    const kept = result.kind === 'refused' || secret === undefined ? {} : { secret };
+    await this.#write({ ...sameGeneration, ...kept, failedAtMs: this.#now(), ...refused });
     if (result.kind === 'refused') {
       // Once per ended session: later 401s with the same credentials never reach the network again.
       this.#options.announce({ type: 'session-expired' });

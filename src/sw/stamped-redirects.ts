@@ -12,7 +12,7 @@
 //   redirect after the work (303 See Other) from one before it (307, 308): sending a POST again
 //   could do its work twice.
 
-import type { TokenBrokerConfig } from './config.ts';
+import { isBearerMode, type TokenBrokerConfig } from './config.ts';
 import type { ReplayableRequest } from './replayable-request.ts';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -20,6 +20,9 @@ const RESENDABLE_METHODS = new Set(['GET', 'HEAD']);
 
 /** The redirect mode a request goes out with: the page's own when the broker stamps nothing. */
 export function redirectModeOf(config: TokenBrokerConfig, captured: ReplayableRequest): RequestRedirect {
+  // Bearer mode stamps Authorization: Fetch drops it on a redirect to another origin, but not on
+  // one within it, where the API's open redirect could point at a route that logs its headers.
+  if (isBearerMode(config)) return 'manual';
   return Object.keys(config.headers).length === 0 ? captured.redirect : 'manual';
 }
 

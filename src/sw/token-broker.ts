@@ -4,6 +4,7 @@
 // a refusal (a CSRF mismatch) of credentials that moved on before its answer came: replayed once.
 
 import { untilAborted } from './abortable.ts';
+import type { BearerRouteKind, BearerRoutes } from './bearer-routes.ts';
 import { BODY_READ_TIMEOUT_MS, readBodyWithin } from './bounded-body-read.ts';
 import type { TokenBrokerConfig } from './config.ts';
 import type { ClientContext, CredentialSource } from './credential-source.ts';
@@ -12,7 +13,7 @@ import { classifyAnswer, isExpiredAnswer } from './expiry-detector.ts';
 import { HeldBodyBudget } from './held-body-budget.ts';
 import { PageRefreshCalls, type RefreshThrough } from './page-refresh-call.ts';
 import { captureRequest, type ReplayableRequest } from './replayable-request.ts';
-import { routeOf } from './request-matcher.ts';
+import { routeOf, type RouteKind } from './request-matcher.ts';
 import { SendWindow } from './send-window.ts';
 import { answerToRedirect, isRedirect, redirectModeOf } from './stamped-redirects.ts';
 import { UnauthorizedAnswers } from './unauthorized-answers.ts';
@@ -39,12 +40,16 @@ export interface TokenBrokerOptions {
   readonly heldBodies?: HeldBodyBudget;
   /** How the page's own refresh call can be sent as the refresh; without it, that call is not taken. */
   readonly refreshThrough?: RefreshThrough;
+  /** Bearer mode: the token endpoint's and the logout routes' handling; without it, those are not taken. */
+  readonly bearerRoutes?: BearerRoutes;
 }
 
 interface StampedHeaders {
   readonly headers: Headers;
   readonly generation: number;
   readonly expiresAtMs: number | undefined;
+  readonly refreshAtMs: number | undefined;
+  readonly refreshable: boolean;
 }
 
 interface SentRequest {
@@ -53,6 +58,8 @@ interface SentRequest {
   readonly generation: number;
   /** The API answered with a redirect: the broker stepped aside (stamped-redirects.ts). */
   readonly redirected: boolean;
+  /** false: it was stamped with nothing a refresh could renew (bearer mode without a session). */
+  readonly refreshable?: boolean;
 }
 
 export class TokenBroker {
@@ -65,6 +72,7 @@ export class TokenBroker {
   readonly #heldBodies: HeldBodyBudget;
   readonly #unauthorized = new UnauthorizedAnswers();
   readonly #pageRefreshCalls: PageRefreshCalls | undefined;
+  readonly #bearerRoutes: BearerRoutes | undefined;
 
   constructor(options: TokenBrokerOptions) {
     this.#config = options.config;
@@ -72,16 +80,23 @@ export class TokenBroker {
     this.#coordinator = options.coordinator;
     this.#sendWindow = new SendWindow(options.config.maxConcurrentRequests);
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? (() => Date.now());
     this.#heldBodies = options.heldBodies ?? new HeldBodyBudget(options.config.maxHeldBodyBytes);
     this.#pageRefreshCalls = options.refreshThrough && new PageRefreshCalls({
       coordinator: this.#coordinator, refreshThrough: options.refreshThrough, unauthorized: this.#unauthorized, fetch: this.#fetch,
     });
+    this.#bearerRoutes = options.bearerRoutes;
   }
 
   matches(request: Request): boolean {
-    const route = routeOf(request, this.#config);
-    return route === 'api' || (route === 'page-refresh' && this.#pageRefreshCalls !== undefined);
+    return this.#takes(routeOf(request, this.#config));
+  }
+
+  #takes(route: RouteKind | undefined): boolean {
+    if (route === undefined) return false;
+    if (route === 'api') return true;
+    if (route === 'page-refresh') return this.#pageRefreshCalls !== undefined;
+    return this.#bearerRoutes !== undefined;
   }
 
   /** Answers a brokered request; `context` says which tab it came from and how to keep the worker alive. */
@@ -96,8 +111,12 @@ export class TokenBroker {
 
   async #route(request: Request, client: ClientContext | undefined): Promise<Response> {
     const clientId = client?.clientId ?? '';
+    const route = routeOf(request, this.#config);
     // The page's own refresh call is told apart by its tab (page-refresh-call.ts).
-    if (this.#pageRefreshCalls && routeOf(request, this.#config) === 'page-refresh') return this.#pageRefreshCalls.handle(request, clientId);
+    if (this.#pageRefreshCalls && route === 'page-refresh') return this.#pageRefreshCalls.handle(request, clientId);
+    if (this.#bearerRoutes && route !== undefined && route !== 'api' && route !== 'page-refresh') {
+      return this.#bearerRoutes.handle(route satisfies BearerRouteKind, request);
+    }
     const captured = await captureRequest(request, this.#config.maxReplayBodyBytes, this.#heldBodies);
     try {
       const { response, generation } = await this.#handleCaptured(request, captured, client);
@@ -113,7 +132,7 @@ export class TokenBroker {
   async #handleCaptured(request: Request, captured: ReplayableRequest, client: ClientContext | undefined): Promise<SentRequest> {
     await this.#coordinator.ready();
     const first = await this.#send(captured, request.signal, client);
-    if (!captured.replayable || first.redirected) return first;
+    if (!captured.replayable || first.redirected || first.refreshable === false) return first;
     const answer = await classifyAnswer(first.response, this.#config.expiredWhen);
     if (answer === 'other') return first;
     if (answer === 'rejected') {
@@ -155,10 +174,13 @@ export class TokenBroker {
     await this.#sendWindow.acquire(signal);
     try {
       const stamped = await this.#stamp(captured, signal, client);
-      if (stamped.expiresAtMs !== undefined && stamped.expiresAtMs - this.#now() <= this.#config.refreshAheadMs) {
+      const refreshAtMs = stamped.refreshAtMs ?? (stamped.expiresAtMs === undefined ? undefined : stamped.expiresAtMs - this.#config.refreshAheadMs);
+      if (stamped.refreshable && refreshAtMs !== undefined && this.#now() >= refreshAtMs) {
         // No request goes out with credentials about to die: refresh first (once; whatever it
-        // says, the request then goes out with what there is).
-        await untilAborted(signal, this.#coordinator.refreshFrom(stamped.generation));
+        // says, the request then goes out with what there is). Past the expiry itself, that is
+        // known, not presumed: it is refreshed even within the cooldown after the last refresh.
+        const expired = stamped.refreshAtMs !== undefined && stamped.expiresAtMs !== undefined && this.#now() >= stamped.expiresAtMs;
+        await untilAborted(signal, this.#coordinator.refreshFrom(stamped.generation, { evidence: expired ? 'positive' : 'presumed' }));
         return await this.#fetchStamped(captured, await this.#stamp(captured, signal, client));
       }
       // Awaited here, not returned as a promise: the slot is released only once the answer came.
@@ -173,14 +195,14 @@ export class TokenBroker {
     if (this.#coordinator.refreshing) await untilAborted(signal, this.#coordinator.idle());
     const generation = this.#coordinator.generation;
     const headers = new Headers(captured.headers);
-    const { expiresAtMs } = await this.#credentials.stamp(headers, client);
-    return { headers, generation, expiresAtMs };
+    const { expiresAtMs, refreshAtMs, refreshable = true } = await this.#credentials.stamp(headers, client, { url: captured.url, method: captured.method });
+    return { headers, generation, expiresAtMs, refreshAtMs, refreshable };
   }
 
-  async #fetchStamped(captured: ReplayableRequest, { headers, generation }: StampedHeaders): Promise<SentRequest> {
+  async #fetchStamped(captured: ReplayableRequest, { headers, generation, refreshable }: StampedHeaders): Promise<SentRequest> {
     const response = await this.#fetch(captured.build(headers, redirectModeOf(this.#config, captured)));
-    if (!isRedirect(response)) return { response, generation, redirected: false };
-    return { response: await answerToRedirect(captured, response, this.#fetch), generation, redirected: true };
+    if (!isRedirect(response)) return { response, generation, redirected: false, refreshable };
+    return { response: await answerToRedirect(captured, response, this.#fetch), generation, redirected: true, refreshable };
   }
 }
 

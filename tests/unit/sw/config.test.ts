@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig, type TokenBrokerConfig } from '../../../src/sw/config.ts';
+import { resolveConfig, type CookieModeConfig, type TokenBrokerConfig } from '../../../src/sw/config.ts';
 import { TokenBrokerError } from '../../../src/sw/errors.ts';
 
 const ORIGIN = 'https://app.example';
+const cookieConfig = (raw: unknown, origin: string) => resolveConfig(raw, origin) as CookieModeConfig;
 
 function problemsOf(raw: unknown): string[] {
   try {
@@ -16,7 +17,7 @@ function problemsOf(raw: unknown): string[] {
 
 describe('resolveConfig', () => {
   it('resolves the contract example exactly, with the defaults filled in', () => {
-    const config = resolveConfig({
+    const config = cookieConfig({
       api: ['/api/'],
       refresh: { url: '/token/refresh', method: 'POST', headers: { 'X-CSRF-TOKEN': { cookie: 'csrf_refresh_token' } } },
       headers: { 'X-CSRF-TOKEN': { cookie: 'csrf_access_token' } },
@@ -42,7 +43,7 @@ describe('resolveConfig', () => {
   });
 
   it('fills in the flask-jwt-extended names from the preset, and lets explicit keys win', () => {
-    const config = resolveConfig({
+    const config = cookieConfig({
       preset: 'flask-jwt-extended',
       api: ['/api/', 'https://api.example/v1/'],
       refresh: { url: '/refresh', headers: { 'X-Extra': 'yes' } },
@@ -66,11 +67,11 @@ describe('resolveConfig', () => {
   });
 
   it('reads refresh.failedWhen, the refresh answers that leave the session alive, and names a wrong one', () => {
-    const config = resolveConfig({
+    const config = cookieConfig({
       api: ['/api/'], refresh: { url: '/refresh', failedWhen: { jsonField: { name: 'error', values: ['csrf'] } } },
     }, ORIGIN);
     expect(config.refresh.failedWhen).toEqual({ jsonField: { name: 'error', values: ['csrf'] } });
-    expect(resolveConfig({ api: ['/api/'], refresh: { url: '/refresh' } }, ORIGIN).refresh.failedWhen).toBeUndefined();
+    expect(cookieConfig({ api: ['/api/'], refresh: { url: '/refresh' } }, ORIGIN).refresh.failedWhen).toBeUndefined();
     expect(problemsOf({ api: ['/api/'], refresh: { url: '/refresh', failedWhen: { jsonField: { name: 'error' } } } })).toEqual([
       '"refresh.failedWhen" must be { "jsonField": { "name": KEY, "values": [TEXT, ...] } }; got an object',
     ]);
@@ -87,7 +88,7 @@ describe('resolveConfig', () => {
       maxReplayBodyBytes: 1.5,
       extra: true,
     })).toEqual([
-      '"extra" is not a known key (known: preset, api, refresh, headers, refreshTimeoutMs, cooldownMs, maxReplayBodyBytes, maxHeldBodyBytes, maxConcurrentRequests, expiredWhen, accessExpiry, refreshAheadMs)',
+      '"extra" is not a known key (known: preset, api, refresh, oauth, json, headers, refreshTimeoutMs, cooldownMs, maxReplayBodyBytes, maxHeldBodyBytes, maxConcurrentRequests, expiredWhen, accessExpiry, refreshAheadMs)',
       '"preset" must be one of "flask-jwt-extended"; got "django"',
       '"api[0]" must be a path starting with "/" or an absolute http(s) URL; got "api/"',
       '"api[1]" must be a path starting with "/" or an absolute http(s) URL; got number 42',
@@ -109,7 +110,7 @@ describe('resolveConfig', () => {
     expect(problemsOf([])).toEqual(['the config must be a JSON object; got an array of 0']);
     expect(problemsOf({})).toEqual([
       '"api" must be a non-empty array of path prefixes ("/api/") or absolute URL prefixes; got nothing',
-      '"refresh" must be an object with at least "url"; got nothing',
+      '"refresh" must be an object with at least "url"; got nothing (bearer mode: give "oauth" or "json" instead)',
     ]);
     expect(problemsOf({ api: [], refresh: { url: '/r?x=1' } })).toEqual([
       '"api" must be a non-empty array of path prefixes ("/api/") or absolute URL prefixes; got an array of 0',

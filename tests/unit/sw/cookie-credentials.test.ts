@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../../src/sw/config.ts';
+import { resolveConfig, type CookieModeConfig } from '../../../src/sw/config.ts';
 import { CookieCredentials, type CookieReader } from '../../../src/sw/cookie-credentials.ts';
 
 const ORIGIN = 'https://app.example';
-const config = resolveConfig({ preset: 'flask-jwt-extended', api: ['/api/'], refresh: { url: '/token/refresh' } }, ORIGIN);
+const cookieConfig = (raw: unknown, origin: string) => resolveConfig(raw, origin) as CookieModeConfig;
+const config = cookieConfig({ preset: 'flask-jwt-extended', api: ['/api/'], refresh: { url: '/token/refresh' } }, ORIGIN);
 
 /** A cookie jar the test changes; `reads` counts the worker's reads. */
 function jar(values: Record<string, string>) {
@@ -53,7 +54,7 @@ describe('CookieCredentials', () => {
     expect(headers.get('X-CSRF-TOKEN')).toBe('one');
     expect(reads).toEqual(['csrf_access_token']);
 
-    const withoutExpiry = resolveConfig({ api: ['/api/'], refresh: { url: '/token/refresh' }, headers: { 'X-CSRF-TOKEN': { cookie: 'csrf_access_token' } } }, ORIGIN);
+    const withoutExpiry = cookieConfig({ api: ['/api/'], refresh: { url: '/token/refresh' }, headers: { 'X-CSRF-TOKEN': { cookie: 'csrf_access_token' } } }, ORIGIN);
     expect(await new CookieCredentials(withoutExpiry, reader, answering(() => new Response())).stamp(new Headers())).toEqual({ expiresAtMs: undefined });
   });
 
@@ -95,7 +96,7 @@ describe('CookieCredentials', () => {
     expect(await answer(401, 'Missing cookie "refresh_token_cookie"').refresh(signal)).toEqual({ kind: 'refused', status: 401 });
     expect(await answer(403, 'Forbidden').refresh(signal)).toEqual({ kind: 'refused', status: 403 });
     // Without the preset nothing says which answers are about the headers: every 401 ends the session.
-    const plain = resolveConfig({ api: ['/api/'], refresh: { url: '/token/refresh' } }, ORIGIN);
+    const plain = cookieConfig({ api: ['/api/'], refresh: { url: '/token/refresh' } }, ORIGIN);
     const plainCredentials = new CookieCredentials(plain, reader,
       answering(() => new Response(JSON.stringify({ msg: 'Missing CSRF token' }), { status: 401 })));
     expect(await plainCredentials.refresh(signal)).toEqual({ kind: 'refused', status: 401 });
@@ -151,12 +152,12 @@ describe('CookieCredentials', () => {
     // Logged out (the cookies gone) is a state of its own too.
     state.values = {};
     expect(await credentials.fingerprint()).toMatch(/^[0-9a-f]{64}$/);
-    const stampedOnly = resolveConfig({ api: ['/api/'], refresh: { url: '/token/refresh' }, headers: { 'X-Csrf': { cookie: 'csrf_access_token' } } }, ORIGIN);
+    const stampedOnly = cookieConfig({ api: ['/api/'], refresh: { url: '/token/refresh' }, headers: { 'X-Csrf': { cookie: 'csrf_access_token' } } }, ORIGIN);
     state.values = { csrf_access_token: 'a' };
     const stampedPrint = await new CookieCredentials(stampedOnly, reader, answering(() => new Response())).fingerprint();
     state.values = { csrf_access_token: 'b' };
     expect(await new CookieCredentials(stampedOnly, reader, answering(() => new Response())).fingerprint()).not.toBe(stampedPrint);
-    const literalOnly = resolveConfig({ api: ['/api/'], refresh: { url: '/token/refresh' }, headers: { 'X-App': 'web' } }, ORIGIN);
+    const literalOnly = cookieConfig({ api: ['/api/'], refresh: { url: '/token/refresh' }, headers: { 'X-App': 'web' } }, ORIGIN);
     expect(await new CookieCredentials(literalOnly, reader, answering(() => new Response())).fingerprint()).toBeUndefined();
   });
 });
