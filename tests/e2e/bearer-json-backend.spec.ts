@@ -4,7 +4,7 @@
 // localStorage, every tab refreshing on its own timer before expiry and again on any 401.
 import { adopterPage, expect, openControlledTabs, sleep, test } from './fixtures.ts';
 import type { Tab } from './fixtures.ts';
-import { bearerStats, issuedTokens, resetBearerCounters, setBearerAccessTtl, untilRefreshGrants } from './bearer-tabs.ts';
+import { bearerStats, issuedTokens, resetBearerCounters, setBearerAccessTtl, untilMoreRefreshGrants } from './bearer-tabs.ts';
 
 const TABS = 3;
 const EXPIRIES = 3;
@@ -81,7 +81,7 @@ test('a hand-made JSON token backend: one refresh per expiry for three naive tab
   for (const tab of tabs.slice(1)) await tab.goto(new URL('json-app.html', backend.url).href);
   await resetBearerCounters(backend);
   for (const tab of tabs) await app(tab).loop(400);
-  await untilRefreshGrants(backend, EXPIRIES, 'json');
+  await untilMoreRefreshGrants(backend, EXPIRIES, 'json');
   for (const tab of tabs) await app(tab).stop();
   await sleep(1500);
 

@@ -100,8 +100,9 @@ export function tallyOf(tab: Tab): Promise<TabTally> {
   });
 }
 
-/** Waits until the server has answered `wanted` refresh grants in all (expiries go by on their own). */
-export async function untilRefreshGrants(backend: BearerBackend, wanted: number, which: 'oidc' | 'json' = 'oidc', timeoutMs = 60_000): Promise<void> {
+/** Waits until the server has answered `wanted` more refresh grants than now (expiries go by on their own). */
+export async function untilMoreRefreshGrants(backend: BearerBackend, more: number, which: 'oidc' | 'json' = 'oidc', timeoutMs = 60_000): Promise<void> {
+  const wanted = (await bearerStats(backend))[which].refreshGrants + more;
   const deadline = Date.now() + timeoutMs;
   while ((await bearerStats(backend))[which].refreshGrants < wanted) {
     if (Date.now() > deadline) throw new Error(`the server saw fewer than ${wanted} refresh grants within ${timeoutMs} ms`);

@@ -6,7 +6,7 @@ import type { Tab } from './fixtures.ts';
 import { oidcRefresh } from '../shared/oidc-login.ts';
 import {
   BEARER_PAGE, BEARER_TTL_SECONDS, bearerStats, issuedTokens, logInThroughProvider, openBearerTab, resetBearerCounters, setBearerAccessTtl, startApiCalls,
-  stopApiCalls, untilInTab, untilRefreshGrants,
+  stopApiCalls, untilInTab, untilMoreRefreshGrants,
 } from './bearer-tabs.ts';
 import { startRecordingOrigin } from './recording-origin.ts';
 
@@ -47,7 +47,7 @@ test('no real access or refresh token reaches the page: not in an answer it read
   await untilInTab(first, () => (window as unknown as { bearerDemo?: { ready: boolean } }).bearerDemo?.ready === true);
   for (const tab of [first, second]) await startApiCalls(tab, 400);
   // Two expiries: the login's answer and silent renews' answers all went through the page's fetch.
-  await untilRefreshGrants(backend, 2);
+  await untilMoreRefreshGrants(backend, 2);
   for (const tab of [first, second]) await stopApiCalls(tab);
 
   const real = await issuedTokens(backend);
