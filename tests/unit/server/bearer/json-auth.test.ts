@@ -38,3 +38,19 @@ describe('the hand-made JSON token backend', () => {
     expect((await post(demo, '/auth/refresh', 'nonsense')).status).toBe(401);
   });
 });
+
+describe('the bearer control routes', () => {
+  it('set the access token lifetime, refuse a bad one, and keep issued tokens only when asked', async () => {
+    const demo = createDemoApp({ staticDir: '/nonexistent' });
+    expect((await post(demo, '/__demo/bearer/control', { accessTtlSeconds: 0 })).status).toBe(400);
+    expect((await post(demo, '/__demo/bearer/control', { accessTtlSeconds: 'x' })).status).toBe(400);
+    expect((await post(demo, '/__demo/bearer/control', { accessTtlSeconds: 7 })).status).toBe(200);
+    expect(((await (await post(demo, '/auth/login', {})).json()) as Tokens).expiresIn).toBe(7);
+    expect((await demo.app.request('/__demo/bearer/issued')).status).toBe(404);
+
+    const recording = createDemoApp({ staticDir: '/nonexistent', recordIssuedTokens: true });
+    const tokens = (await (await post(recording, '/auth/login', {})).json()) as Tokens;
+    const issued = (await (await recording.app.request('/__demo/bearer/issued')).json()) as { tokens: string[] };
+    expect(issued.tokens).toEqual([tokens.accessToken, tokens.refreshToken]);
+  });
+});
