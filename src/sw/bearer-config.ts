@@ -14,6 +14,9 @@ export interface OAuthOptions {
   endSessionEndpoint?: string;
   /** Give the page the real access token (apps that decode it); the refresh token stays hidden. @default false */
   exposeAccessToken?: boolean;
+  /** Keep the tokens in IndexedDB, where a restarted worker finds them (and any script of the
+   * origin could read them); false keeps them in the worker's memory only. @default true */
+  persistTokens?: boolean;
 }
 
 export interface JsonBackendOptions {
@@ -33,6 +36,8 @@ export interface JsonBackendOptions {
   expiresInField?: string;
   /** @default false */
   exposeAccessToken?: boolean;
+  /** @default true */
+  persistTokens?: boolean;
 }
 
 /** The names of a token answer's fields and of the refresh request's token field. */
@@ -56,6 +61,8 @@ export interface BearerConfig {
   /** A request that clears the vault and goes out unchanged (OIDC end-session). */
   readonly endSessionEndpoint?: string;
   readonly exposeAccessToken: boolean;
+  /** false: the tokens stay in the worker's memory (memory-only-secrets.ts). */
+  readonly persistTokens: boolean;
   readonly fields: TokenFields;
 }
 
@@ -68,9 +75,9 @@ export const DEFAULT_JSON_FIELDS: TokenFields = Object.freeze({
 /** How long before its expiry a bearer access token is refreshed (capped at half its lifetime). */
 export const DEFAULT_BEARER_REFRESH_AHEAD_MS = 30_000;
 
-const OAUTH_KEYS = ['tokenEndpoint', 'revocationEndpoint', 'endSessionEndpoint', 'exposeAccessToken'];
+const OAUTH_KEYS = ['tokenEndpoint', 'revocationEndpoint', 'endSessionEndpoint', 'exposeAccessToken', 'persistTokens'];
 const JSON_KEYS = ['refreshUrl', 'loginUrls', 'logoutUrl', 'requestField', 'accessTokenField', 'refreshTokenField', 'expiresInField',
-  'exposeAccessToken'];
+  'exposeAccessToken', 'persistTokens'];
 /** Top-level keys that only mean something in cookie mode. */
 export const COOKIE_MODE_KEYS = ['preset', 'refresh', 'headers', 'accessExpiry'];
 
@@ -83,10 +90,11 @@ export function parseOAuth(value: unknown, workerOrigin: string, problem: Report
   const tokenEndpoint = parseEndpoint(value.tokenEndpoint, 'oauth.tokenEndpoint', workerOrigin, problem);
   const revocationEndpoint = optionalEndpoint(value.revocationEndpoint, 'oauth.revocationEndpoint', workerOrigin, problem);
   const endSessionEndpoint = optionalEndpoint(value.endSessionEndpoint, 'oauth.endSessionEndpoint', workerOrigin, problem);
-  const exposeAccessToken = parseBoolean(value.exposeAccessToken, 'oauth.exposeAccessToken', problem);
+  const exposeAccessToken = parseBoolean(value.exposeAccessToken, 'oauth.exposeAccessToken', false, problem);
+  const persistTokens = parseBoolean(value.persistTokens, 'oauth.persistTokens', true, problem);
   if (tokenEndpoint === undefined) return undefined;
   return {
-    protocol: 'oauth', tokenEndpoint, loginUrls: [], exposeAccessToken, fields: OAUTH_FIELDS,
+    protocol: 'oauth', tokenEndpoint, loginUrls: [], exposeAccessToken, persistTokens, fields: OAUTH_FIELDS,
     ...(revocationEndpoint ? { revocationEndpoint } : {}),
     ...(endSessionEndpoint ? { endSessionEndpoint } : {}),
   };
@@ -120,10 +128,11 @@ export function parseJsonBackend(value: unknown, workerOrigin: string, problem: 
   if (fields.accessToken === fields.refreshToken) {
     problem('json.refreshTokenField', `must differ from "json.accessTokenField" ("${fields.accessToken}")`);
   }
-  const exposeAccessToken = parseBoolean(value.exposeAccessToken, 'json.exposeAccessToken', problem);
+  const exposeAccessToken = parseBoolean(value.exposeAccessToken, 'json.exposeAccessToken', false, problem);
+  const persistTokens = parseBoolean(value.persistTokens, 'json.persistTokens', true, problem);
   if (tokenEndpoint === undefined) return undefined;
   return {
-    protocol: 'json', tokenEndpoint, loginUrls, exposeAccessToken, fields,
+    protocol: 'json', tokenEndpoint, loginUrls, exposeAccessToken, persistTokens, fields,
     ...(revocationEndpoint ? { revocationEndpoint } : {}),
   };
 }
@@ -153,11 +162,11 @@ function optionalEndpoint(value: unknown, key: string, workerOrigin: string, pro
   return value === undefined ? undefined : parseEndpoint(value, key, workerOrigin, problem);
 }
 
-function parseBoolean(value: unknown, key: string, problem: Report): boolean {
-  if (value === undefined) return false;
+function parseBoolean(value: unknown, key: string, fallback: boolean, problem: Report): boolean {
+  if (value === undefined) return fallback;
   if (typeof value === 'boolean') return value;
   problem(key, `must be true or false; got ${describe(value)}`);
-  return false;
+  return fallback;
 }
 
 // A top-level JSON key: letters, digits, _ and -, as field names of token answers are.

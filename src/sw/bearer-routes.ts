@@ -11,7 +11,8 @@
 //   the session in the vault. An end-session request ends it too, and goes out unchanged.
 
 import type { BearerConfig } from './bearer-config.ts';
-import { BODY_READ_TIMEOUT_MS, readBodyWithin } from './bounded-body-read.ts';
+import { untilAborted } from './abortable.ts';
+import { BODY_READ_TIMEOUT_MS } from './bounded-body-read.ts';
 import { refreshAtMs } from './bearer-credentials.ts';
 import { isPlainObject } from './config-fields.ts';
 import type { BearerModeConfig } from './config.ts';
@@ -170,9 +171,16 @@ export class BearerRoutes {
 
 /** The body of a copy of `request`, as name/value pairs; undefined if it is not a small form or JSON object. */
 async function readRequestBody(request: Request): Promise<ParsedBody | undefined> {
-  const read = await readBodyWithin(new Response(request.clone().body), { maxBytes: MAX_GRANT_BYTES, timeoutMs: BODY_READ_TIMEOUT_MS });
-  if (!read.complete) return undefined;
-  const text = new TextDecoder().decode(read.bytes);
+  let text: string;
+  try {
+    // As a Blob, as replayable-request.ts reads bodies: Firefox has no Request.body stream, and a
+    // Blob's size is known before its bytes are read into the worker's memory.
+    const blob = await untilAborted(AbortSignal.timeout(BODY_READ_TIMEOUT_MS), request.clone().blob());
+    if (blob.size > MAX_GRANT_BYTES) return undefined;
+    text = await blob.text();
+  } catch {
+    return undefined;
+  }
   const contentType = request.headers.get('content-type') ?? '';
   if (contentType.includes('json')) {
     try {

@@ -185,7 +185,7 @@ function resolveBearerMode(raw: Record<string, unknown>, mode: 'oauth' | 'json',
   const bearer = mode === 'oauth' ? parseOAuth(raw.oauth, workerOrigin, problem) : parseJsonBackend(raw.json, workerOrigin, problem);
   const limits = parseLimits(raw, problem, undefined, DEFAULT_BEARER_REFRESH_AHEAD_MS);
   const fallback: BearerConfig = {
-    protocol: mode, tokenEndpoint: '', loginUrls: [], exposeAccessToken: false,
+    protocol: mode, tokenEndpoint: '', loginUrls: [], exposeAccessToken: false, persistTokens: true,
     fields: { accessToken: '', refreshToken: '', expiresIn: '', requestRefreshToken: '' },
   };
   if (bearer) {

@@ -62,7 +62,7 @@ export class IdbGenerationStore implements GenerationStore {
   async read(): Promise<CredentialGeneration> {
     try {
       const value = await get<unknown>(KEY, this.#store);
-      const stored = isGeneration(value) ? value : INITIAL_GENERATION;
+      const stored = isGeneration(value) ? withUsableSecret(value) : INITIAL_GENERATION;
       // A write of ours that IndexedDB lost must not take the generation back.
       if (stored.generation >= this.#lastKnown.generation) this.#lastKnown = stored;
     } catch (error) {
@@ -105,7 +105,15 @@ function isGeneration(value: unknown): value is CredentialGeneration {
   const record = value as Record<keyof CredentialGeneration, unknown>;
   return typeof record.generation === 'number' && typeof record.refreshedAtMs === 'number' &&
     optional(record.failedAtMs, 'number') && optional(record.refusedCredentials, 'string') &&
-    optional(record.unhelpfulRefreshes, 'number') && (record.secret === undefined || isVaultSecret(record.secret));
+    optional(record.unhelpfulRefreshes, 'number');
+}
+
+/** A secret that does not read back as written (another version's shape, a damaged record) is
+ * dropped, not the record: the generation still counts, and the session ends as a refused one would. */
+function withUsableSecret(record: CredentialGeneration): CredentialGeneration {
+  if (record.secret === undefined || isVaultSecret(record.secret)) return record;
+  const { secret: _unusable, ...rest } = record;
+  return rest;
 }
 
 function optional(value: unknown, type: 'number' | 'string'): boolean {

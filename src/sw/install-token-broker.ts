@@ -11,6 +11,7 @@ import { CookieCredentials } from './cookie-credentials.ts';
 import type { CredentialSource } from './credential-source.ts';
 import { FreshCookieReads } from './fresh-cookie-reads.ts';
 import { INITIAL_GENERATION } from './generation-store.ts';
+import { MemoryOnlySecrets } from './memory-only-secrets.ts';
 import { RefreshCoordinator } from './refresh-coordinator.ts';
 import { NoRefreshLock, WebRefreshLock } from './refresh-lock.ts';
 import { openTabChannel, refreshedGeneration, type TabChannel } from './tab-messages.ts';
@@ -38,7 +39,7 @@ export function createTokenBroker(config: TokenBrokerConfig, env: Partial<Broker
   const tabChannel = resolved.tabChannel ?? (resolved.announce === undefined ? openTabChannel() : undefined);
   coordinator = new RefreshCoordinator({
     credentials,
-    store: resolved.store,
+    store: isBearerMode(config) && !config.bearer.persistTokens ? new MemoryOnlySecrets(resolved.store) : resolved.store,
     lock: resolved.locks ? new WebRefreshLock(resolved.locks) : new NoRefreshLock(),
     announce: resolved.announce ?? tabChannel?.announce ?? (() => undefined),
     refreshTimeoutMs: config.refreshTimeoutMs,

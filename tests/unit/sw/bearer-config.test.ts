@@ -14,6 +14,7 @@ describe('resolveConfig in bearer mode', () => {
         tokenEndpoint: 'https://auth.example.com/oauth/token',
         loginUrls: [],
         exposeAccessToken: false,
+        persistTokens: true,
         fields: { accessToken: 'access_token', refreshToken: 'refresh_token', expiresIn: 'expires_in', requestRefreshToken: 'refresh_token' },
       },
       refreshTimeoutMs: 10_000,
@@ -38,6 +39,7 @@ describe('resolveConfig in bearer mode', () => {
       loginUrls: [`${ORIGIN}/auth/login`],
       revocationEndpoint: `${ORIGIN}/auth/logout`,
       exposeAccessToken: false,
+      persistTokens: true,
       fields: { accessToken: 'token', refreshToken: 'refreshToken', expiresIn: 'ttl', requestRefreshToken: 'refreshToken' },
     });
   });

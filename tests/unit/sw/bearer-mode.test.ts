@@ -39,12 +39,15 @@ function setup(options: { server?: FakeOAuthServer; store?: RecordingStore; oaut
   return { server, store, broker, announced };
 }
 
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The page's login; then a few ms, so that the new session's credentials are past cooldownMs (1 ms) on the worker's clock. */
 async function logIn(broker: ReturnType<typeof setup>['broker'], extra: Record<string, string> = {}) {
   const response = await broker.handle(codeGrant(extra));
-  return (await response.json()) as Record<string, unknown>;
+  const body = (await response.json()) as Record<string, unknown>;
+  await pause(5);
+  return body;
 }
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 afterEach(() => {
   vi.useRealTimers();
@@ -262,5 +265,23 @@ describe('bearer mode: end of session', () => {
     expect(await response.text()).toBe('bye');
     expect(server.counts.endSession).toBe(1);
     expect(store.writes.at(-1)?.secret).toBeUndefined();
+  });
+});
+
+describe('bearer mode: persistTokens false', () => {
+  it('writes the generation but never the tokens to storage, works from memory, and a restarted worker has no session', async () => {
+    const store = new RecordingStore();
+    const server = new FakeOAuthServer();
+    const { broker } = setup({ server, store, oauth: { persistTokens: false } });
+    const page = await logIn(broker);
+    server.expireAccessTokens();
+    expect((await broker.handle(apiRequest('/items'))).status).toBe(200);
+    expect(server.counts.refreshGrants).toBe(1);
+    expect(store.writes.map((record) => record.generation)).toEqual([1, 2]);
+    expect(JSON.stringify(store.writes)).not.toMatch(/at-|rt-/);
+    const restarted = setup({ server, store, oauth: { persistTokens: false } }).broker;
+    const renewal = await restarted.handle(refreshGrant(String(page.refresh_token)));
+    expect(await renewal.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(server.counts.refreshGrants).toBe(1);
   });
 });

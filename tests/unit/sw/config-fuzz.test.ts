@@ -101,6 +101,7 @@ const VALID_OAUTH = {
     revocationEndpoint: 'https://auth.example/oauth/revoke',
     endSessionEndpoint: 'https://auth.example/session/end',
     exposeAccessToken: false,
+    persistTokens: true,
   },
   refreshTimeoutMs: 10_000,
   refreshAheadMs: 30_000,
@@ -117,6 +118,7 @@ const VALID_JSON = {
     refreshTokenField: 'refreshToken',
     expiresInField: 'expiresIn',
     exposeAccessToken: true,
+    persistTokens: false,
   },
 };
 const isFieldName = (v: unknown) => typeof v === 'string' && /^[A-Za-z_]/.test(v);
@@ -128,6 +130,7 @@ const BEARER_TARGETS: { base: object; path: (string | number)[]; key: string; ac
   { base: VALID_OAUTH, path: ['oauth', 'revocationEndpoint'], key: 'oauth.revocationEndpoint' },
   { base: VALID_OAUTH, path: ['oauth', 'endSessionEndpoint'], key: 'oauth.endSessionEndpoint' },
   { base: VALID_OAUTH, path: ['oauth', 'exposeAccessToken'], key: 'oauth.exposeAccessToken', accepts: (v) => typeof v === 'boolean' },
+  { base: VALID_OAUTH, path: ['oauth', 'persistTokens'], key: 'oauth.persistTokens', accepts: (v) => typeof v === 'boolean' },
   { base: VALID_OAUTH, path: ['refreshAheadMs'], key: 'refreshAheadMs' },
   { base: VALID_OAUTH, path: ['expiredWhen', 'status'], key: 'expiredWhen.status' },
   { base: VALID_JSON, path: ['json'], key: 'json' },
@@ -140,6 +143,7 @@ const BEARER_TARGETS: { base: object; path: (string | number)[]; key: string; ac
   { base: VALID_JSON, path: ['json', 'refreshTokenField'], key: 'json.refreshTokenField', accepts: (v) => isFieldName(v) && v !== 'accessToken' },
   { base: VALID_JSON, path: ['json', 'expiresInField'], key: 'json.expiresInField', accepts: isFieldName },
   { base: VALID_JSON, path: ['json', 'exposeAccessToken'], key: 'json.exposeAccessToken', accepts: (v) => typeof v === 'boolean' },
+  { base: VALID_JSON, path: ['json', 'persistTokens'], key: 'json.persistTokens', accepts: (v) => typeof v === 'boolean' },
 ];
 
 function bearerWithValueAt(base: object, path: (string | number)[], value: unknown): unknown {
@@ -181,7 +185,7 @@ describe('resolveConfig in bearer mode, fuzzed', () => {
 
   it('refuses unknown keys, cookie-mode keys, two modes at once, and endpoints inside api', () => {
     expect(problemsOf(bearerWithValueAt(VALID_OAUTH, ['oauth', 'clientSecret'], 's'))).toEqual([
-      '"oauth.clientSecret" is not a known key (known: tokenEndpoint, revocationEndpoint, endSessionEndpoint, exposeAccessToken)',
+      '"oauth.clientSecret" is not a known key (known: tokenEndpoint, revocationEndpoint, endSessionEndpoint, exposeAccessToken, persistTokens)',
     ]);
     expect(problemsOf(bearerWithValueAt(VALID_JSON, ['json', 'fields'], {}))[0]).toMatch(/^"json.fields" is not a known key/);
     for (const key of ['preset', 'headers', 'accessExpiry']) {

@@ -81,3 +81,28 @@ describe('IdbGenerationStore', () => {
     }
   });
 });
+
+describe('IdbGenerationStore, bearer mode\'s secret', () => {
+  /** A database that holds one value, as IndexedDB gave it back. */
+  function holding(value: unknown): UseStore {
+    return async (_mode, callback) => callback({
+      transaction: {},
+      get: () => {
+        const request: { result: unknown; onsuccess?: () => void } = { result: value };
+        setTimeout(() => request.onsuccess?.());
+        return request;
+      },
+    } as unknown as IDBObjectStore);
+  }
+  const secret = {
+    accessToken: 'at', refreshToken: 'rt', receivedAtMs: 1, expiresAtMs: 2, grantParams: [['client_id', 'spa']],
+    credentials: 'same-origin', placeholderSeed: 'seed', answerFields: { token_type: 'Bearer' },
+  };
+
+  it('reads the secret back with its generation, and drops a damaged secret but keeps the generation', async () => {
+    expect(await new IdbGenerationStore(holding({ generation: 4, refreshedAtMs: 9, secret })).read()).toEqual({ generation: 4, refreshedAtMs: 9, secret });
+    for (const damaged of [{ ...secret, accessToken: 7 }, { ...secret, grantParams: [['client_id']] }, { ...secret, credentials: 'always' }, 'text']) {
+      expect(await new IdbGenerationStore(holding({ generation: 4, refreshedAtMs: 9, secret: damaged })).read()).toEqual({ generation: 4, refreshedAtMs: 9 });
+    }
+  });
+});
