@@ -17,6 +17,7 @@ export default defineConfig({
     rollupOptions: {
       input: {
         demo: `${projectRoot}src/app/index.html`,
+        bearer: `${projectRoot}src/app/bearer/index.html`,
         [REGISTER_ENTRY]: `${projectRoot}src/register/token-broker-register.ts`,
       },
       output: {

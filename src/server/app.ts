@@ -5,6 +5,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import { registerApiRoutes } from './api-routes.ts';
+import { BearerState } from './bearer/bearer-state.ts';
+import { registerBearerRoutes } from './bearer/bearer-routes.ts';
 import type { DemoCounters } from './counters.ts';
 import { type DemoStats, registerDemoRoutes, statsOf } from './demo-routes.ts';
 import { registerEventRoutes } from './event-routes.ts';
@@ -18,11 +20,17 @@ export interface DemoAppOptions extends Partial<DemoOptions> {
   staticDir?: string;
   /** Injectable clock (milliseconds since the epoch) for token timestamps. */
   now?: () => number;
+  /** Lifetime of the bearer-mode access tokens (OIDC provider and JSON backend); default 10 s. */
+  bearerAccessTtlSeconds?: number;
+  /** Tests only: keep every bearer token value issued, readable at GET /__demo/bearer/issued. */
+  recordIssuedTokens?: boolean;
 }
 
 export interface DemoApp {
   app: Hono<DemoEnv>;
   counters: DemoCounters;
+  /** Bearer mode's servers: the OIDC provider (started by start.ts once the origin is known) and the JSON backend. */
+  bearer: BearerState;
   /** The current options (a copy); change them with setOptions or POST /__demo/control. */
   readonly options: DemoOptions;
   setOptions(changes: Partial<DemoOptions>): void;
@@ -36,8 +44,9 @@ export interface DemoApp {
 export const DEFAULT_STATIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist');
 
 export function createDemoApp(appOptions: DemoAppOptions = {}): DemoApp {
-  const { staticDir = DEFAULT_STATIC_DIR, now, ...options } = appOptions;
+  const { staticDir = DEFAULT_STATIC_DIR, now, bearerAccessTtlSeconds, recordIssuedTokens, ...options } = appOptions;
   const state = new DemoState(resolveOptions(options), now);
+  const bearer = new BearerState(bearerAccessTtlSeconds, recordIssuedTokens);
   const app = new Hono<DemoEnv>();
 
   // First: its hooks see every refresh and API request before a handler answers it.
@@ -45,6 +54,7 @@ export function createDemoApp(appOptions: DemoAppOptions = {}): DemoApp {
   registerSessionRoutes(app, state);
   registerApiRoutes(app, state);
   registerDemoRoutes(app, state);
+  registerBearerRoutes(app, bearer);
   registerStaticFiles(app, staticDir, state.counters);
   // A handler that throws must not print request data (cookies, tokens) anywhere.
   app.onError((_error, c) => c.json({ msg: 'Internal Server Error' }, 500));
@@ -52,6 +62,7 @@ export function createDemoApp(appOptions: DemoAppOptions = {}): DemoApp {
   return {
     app,
     counters: state.counters,
+    bearer,
     get options() {
       return { ...state.options };
     },

@@ -10,7 +10,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 // Loopback only; browsers try 127.0.0.1 for "localhost" when ::1 refuses.
-const server = await startDemoServer({ port });
+const server = await startDemoServer({ port, publicHost: 'localhost' });
 console.log(`Token Broker demo: http://localhost:${server.port}/`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,17 +1,26 @@
 // Runs the demo app on a real socket: used by main.ts and by the Playwright tests.
+// One node listener: requests under /oidc go to the OIDC provider (a Koa app of its own, which
+// wants node's request and response), everything else to the Hono app.
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { createAdaptorServer } from '@hono/node-server';
+import { createServer } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { createDemoApp } from './app.ts';
+import { OidcDeployment } from './bearer/oidc-deployment.ts';
 
 export interface StartDemoServerOptions {
   /** 0 picks any free port. Default 0. */
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** The host name the demo is opened at ("localhost" for npm start): the OIDC issuer's. Default: host. */
+  publicHost?: string;
   staticDir?: string;
   accessTtlSeconds?: number;
   rotation?: boolean;
+  /** Lifetime of the bearer-mode access tokens; default 10 s. */
+  bearerAccessTtlSeconds?: number;
+  /** Tests only: keep every bearer token value issued, readable at GET /__demo/bearer/issued. */
+  recordIssuedTokens?: boolean;
 }
 
 export interface RunningDemoServer {
@@ -22,10 +31,22 @@ export interface RunningDemoServer {
 }
 
 export async function startDemoServer(opts: StartDemoServerOptions = {}): Promise<RunningDemoServer> {
-  const { port = 0, host = '127.0.0.1', ...appOptions } = opts;
+  const { port = 0, host = '127.0.0.1', publicHost, ...appOptions } = opts;
   const demo = createDemoApp(appOptions);
   // overrideGlobalObjects: false keeps the caller's (e.g. the Playwright runner's) global Request/Response intact.
-  const server = createAdaptorServer({ fetch: demo.app.fetch, overrideGlobalObjects: false }) as Server;
+  const honoListener = getRequestListener(demo.app.fetch, { overrideGlobalObjects: false });
+  const server = createServer((req, res) => {
+    const oidc = demo.bearer.oidc;
+    if (oidc && OidcDeployment.owns(req.url)) {
+      oidc.handle(req, res).catch(() => {
+        // Never echo request data: the provider's own errors are answered inside handle.
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end('{"error":"server_error"}');
+      });
+      return;
+    }
+    void honoListener(req, res);
+  });
 
   await new Promise<void>((resolveListen, rejectListen) => {
     server.once('error', rejectListen);
@@ -36,6 +57,8 @@ export async function startDemoServer(opts: StartDemoServerOptions = {}): Promis
   });
   const actualPort = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  const origins = [...new Set([publicHost ?? urlHost, urlHost, 'localhost', '127.0.0.1'])].map((name) => `http://${name}:${actualPort}`);
+  await demo.bearer.startOidc(origins);
 
   let closing: Promise<void> | undefined;
   return {

@@ -22,7 +22,7 @@ export async function startRecordingOrigin(allowedOrigin: string): Promise<Recor
     if (request.method !== 'OPTIONS') received.push({ method: request.method ?? '', path: request.url ?? '', headers: request.headers });
     response.setHeader('Access-Control-Allow-Origin', allowedOrigin);
     response.setHeader('Access-Control-Allow-Credentials', 'true');
-    response.setHeader('Access-Control-Allow-Headers', 'content-type, x-csrf-token');
+    response.setHeader('Access-Control-Allow-Headers', 'content-type, x-csrf-token, authorization');
     response.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
     // Always "expired": if the broker took these requests, it would refresh for them.
     response.statusCode = request.method === 'OPTIONS' ? 204 : 401;

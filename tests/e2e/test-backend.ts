@@ -41,6 +41,10 @@ export interface TestBackendOptions {
   /** Default 600: long enough that nothing expires unless a test says so. */
   accessTtlSeconds?: number;
   rotation?: boolean;
+  /** Demo server only: lifetime of the bearer-mode access tokens (OIDC provider, JSON backend). */
+  bearerAccessTtlSeconds?: number;
+  /** Demo server only: keep every bearer token value issued, for a test to search the page for them. */
+  recordIssuedTokens?: boolean;
 }
 
 export type BackendKind = 'demo' | 'flask';
