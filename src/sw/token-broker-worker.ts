@@ -4,11 +4,13 @@
 // broker live in one worker: a scope holds one worker only. The config is built in (the app's
 // code passes it), so nothing is fetched and every route exists before the first fetch event.
 //
-// Route order: the broker's fetch listener is added in the capture phase. At the event's target
-// (a worker's global scope has no parent) capture listeners run before every other listener,
-// whatever the order they were added in, so the broker sees the API's requests before any route
-// of the app's own (a catch-all NetworkFirst, a NavigationRoute), and stops the event there when
-// it answers. Everything it does not take goes on to the app's listeners untouched.
+// Route order: fetch listeners run in the order they were added, and the first respondWith wins.
+// So installTokenBroker must run before the app adds its own (precacheAndRoute, registerRoute, a
+// fetch listener): then the broker sees the API's requests first, answers them and stops the
+// event there, so no route of the app's (a catch-all NetworkFirst, say) answers them too.
+// Everything it does not take goes on to the app's listeners untouched. A capture-phase listener
+// does not get around the order: Chromium 156 runs a worker's fetch listeners in the order they
+// were added, capture or not (tried here: a catch-all added first took the API's requests).
 
 import { withDefaults, type BrokerEnvironment, type BrokerScope } from './broker-environment.ts';
 import { resolveConfig, type TokenBrokerOptions } from './config.ts';
@@ -46,22 +48,27 @@ export function createTokenBrokerHandler(config: TokenBrokerOptions, options: To
   return {
     handleFetch(event) {
       if (!broker.matches(event.request)) return false;
-      event.respondWith(broker.handle(event.request, contextOf(event)));
+      let answer!: (response: Promise<Response>) => void;
+      // respondWith before the request is sent: where another listener has answered the event
+      // already, respondWith throws, and the request must not go out a second time.
+      event.respondWith(new Promise<Response>((resolve) => { answer = resolve; }));
+      answer(broker.handle(event.request, contextOf(event)));
       return true;
     },
   };
 }
 
 /**
- * Installs the broker in this worker: a fetch listener that answers the broker's requests before
- * any route or listener of the app's own, whenever those were added. Call it once, at the top
- * level of the worker (a listener added later misses the events of the worker's first start).
+ * Installs the broker in this worker: a fetch listener that answers the broker's requests and
+ * stops the event there. Call it once, at the top level of the worker, BEFORE the app adds its
+ * own routes or fetch listeners (precacheAndRoute, registerRoute): listeners run in the order
+ * they were added, and a catch-all route added first would answer the API's requests itself.
  * Throws a TokenBrokerError naming every bad key when `config` is invalid.
  */
 export function installTokenBroker(config: TokenBrokerOptions, options: TokenBrokerWorkerOptions = {}): TokenBrokerHandler {
   const handler = createTokenBrokerHandler(config, options);
   self.addEventListener('fetch', (event) => {
     if (handler.handleFetch(event)) event.stopImmediatePropagation();
-  }, { capture: true });
+  });
   return handler;
 }
