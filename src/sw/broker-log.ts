@@ -3,11 +3,11 @@
 // protocol, and Firefox's reaches puppeteer only for pages; a page of the origin can always
 // listen on the channel, in every engine. Pages may read these lines because, by the house rules,
 // a line never holds a token, a cookie value or a secret: outcomes, counts, URLs, config keys.
-// A new level (say, a debug option's lines) is one more method here.
+// The "debug" option's lines (decision-log.ts) are its 'debug' level.
 
 export const LOG_CHANNEL_NAME = 'token-broker-log';
 
-export type LogLevel = 'info' | 'warn' | 'error';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** What a page hears on 'token-broker-log', one message per line. */
 export interface BrokerLogLine {
@@ -23,7 +23,7 @@ export function createBrokerLog(sink: BrokerLog = console): BrokerLog {
     sink[level](line);
     post({ level, line });
   };
-  return { info: say('info'), warn: say('warn'), error: say('error') };
+  return { debug: say('debug'), info: say('info'), warn: say('warn'), error: say('error') };
 }
 
 /** The worker's log. */

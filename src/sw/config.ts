@@ -11,6 +11,7 @@ import {
   bearerEndpoints, COOKIE_MODE_KEYS, DEFAULT_BEARER_REFRESH_AHEAD_MS, parseJsonBackend, parseOAuth,
   type BearerConfig, type JsonBackendOptions, type OAuthOptions,
 } from './bearer-config.ts';
+import { NAMESPACE_PATTERN } from './broker-names.ts';
 import { TokenBrokerError } from './errors.ts';
 import { PRESETS, type PresetName } from './presets.ts';
 
@@ -18,8 +19,17 @@ import { PRESETS, type PresetName } from './presets.ts';
 export type HeaderValue = string | { cookie: string };
 
 interface CommonOptions {
+  /** Where editors find the config's JSON Schema; ignored by the worker. */
+  $schema?: string;
   /** Path prefixes on the page's origin ("/api/") or absolute URL prefixes ("https://api.example.com/v1/"). */
-  api: string[];
+  api: readonly string[];
+  /** Names this broker's database, lock and channel (`token-broker:NAMESPACE`). Brokers with the
+   * same namespace share them (one app registered at two scopes); "" is the names of the scope "/".
+   * @default the worker's scope without its outer slashes ("/app/" gives "app"; "/" gives "") */
+  namespace?: string;
+  /** Says on the worker's console what it decided for each brokered request (held, refreshed,
+   * replayed, passed through), with the URL's path only: never a query, a header or a value. @default false */
+  debug?: boolean;
   /** How long a refresh (waiting for the lock included) may take before it counts as failed. @default 10000 */
   refreshTimeoutMs?: number;
   /** After a refresh, a 401 on a request stamped with that new generation within this window is
@@ -38,9 +48,9 @@ interface CommonOptions {
    * any other answer goes back to the page as it came. @default { "status": [401] } */
   expiredWhen?: {
     /** @default [401] */
-    status?: number[];
+    status?: readonly number[];
     /** The answer's JSON body must hold one of `values` at its top-level key `name`. */
-    jsonField?: { name: string; values: string[] };
+    jsonField?: { name: string; values: readonly string[] };
     /** The answer's WWW-Authenticate header must contain this text, e.g. 'error="invalid_token"'. */
     wwwAuthenticate?: string;
   };
@@ -60,16 +70,16 @@ export interface CookieModeOptions extends CommonOptions {
     /** @default "POST" */
     method?: 'POST' | 'GET' | 'PUT' | 'PATCH';
     /** Headers of the refresh request. @default {} */
-    headers?: Record<string, HeaderValue>;
+    headers?: Readonly<Record<string, HeaderValue>>;
     /** @default "same-origin" */
     credentials?: RequestCredentials;
     /** A 401/403 of the refresh endpoint whose JSON body holds one of `values` at `name` is a failed
      * refresh (the server refused the request's headers, e.g. a missing CSRF value, before it looked
      * at the refresh token), not an ended session. Any other 401/403 ends the session. */
-    failedWhen?: { jsonField: { name: string; values: string[] } };
+    failedWhen?: { jsonField: { name: string; values: readonly string[] } };
   };
   /** Headers set on every brokered request and replay, from their current source. @default {} */
-  headers?: Record<string, HeaderValue>;
+  headers?: Readonly<Record<string, HeaderValue>>;
   /** A script-readable cookie that expires with the access token: when its expiry is known, a
    * request made less than `refreshAheadMs` before it refreshes first, and meets no 401. */
   accessExpiry?: { cookie: string };
@@ -125,6 +135,9 @@ interface CommonConfig {
     readonly wwwAuthenticate?: string;
   };
   readonly refreshAheadMs: number;
+  /** Absent: derived from the worker's scope (broker-names.ts). */
+  readonly namespace?: string;
+  readonly debug: boolean;
 }
 
 export interface CookieModeConfig extends CommonConfig {
@@ -150,8 +163,10 @@ export function isBearerMode(config: TokenBrokerConfig): config is BearerModeCon
   return 'bearer' in config;
 }
 
-const TOP_LEVEL_KEYS = ['preset', 'api', 'refresh', 'oauth', 'json', 'headers', 'refreshTimeoutMs', 'cooldownMs', 'maxReplayBodyBytes',
-  'maxHeldBodyBytes', 'maxConcurrentRequests', 'expiredWhen', 'accessExpiry', 'refreshAheadMs', 'learnLifetime'];
+// "$schema" lets editors find the config's JSON Schema (schema/token-broker.schema.json); the worker ignores it.
+const TOP_LEVEL_KEYS = ['$schema', 'preset', 'api', 'refresh', 'oauth', 'json', 'headers', 'refreshTimeoutMs', 'cooldownMs', 'maxReplayBodyBytes',
+  'maxHeldBodyBytes', 'maxConcurrentRequests', 'expiredWhen', 'accessExpiry', 'refreshAheadMs', 'learnLifetime',
+  'namespace', 'debug'];
 const MODE_KEYS = ['refresh', 'oauth', 'json'];
 const EXPIRED_WHEN_KEYS = ['status', 'jsonField', 'wwwAuthenticate'];
 const REFRESH_KEYS = ['url', 'method', 'headers', 'credentials', 'failedWhen'];
@@ -170,6 +185,7 @@ export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerCo
     throw new TokenBrokerError('invalid-config', { problems: [`the config must be a JSON object; got ${describe(raw)}`] });
   }
   reportUnknownKeys(raw, TOP_LEVEL_KEYS, '', problem);
+  if (raw.$schema !== undefined && typeof raw.$schema !== 'string') problem('$schema', `must be a string (the URL of the config's JSON Schema); got ${describe(raw.$schema)}`);
   const modes = MODE_KEYS.filter((key) => raw[key] !== undefined);
   for (const extra of modes.slice(1)) {
     problem(extra, `cannot be combined with "${modes[0]}": a config is in one mode (cookie: "refresh"; bearer: "oauth" or "json")`);
@@ -312,7 +328,15 @@ function parseLimits(
   const expiredWhen = raw.expiredWhen === undefined
     ? presetExpiredWhen ?? { status: DEFAULT_EXPIRED_STATUS }
     : parseExpiredWhen(raw.expiredWhen, problem);
-  return { refreshTimeoutMs, cooldownMs, maxReplayBodyBytes, maxHeldBodyBytes, maxConcurrentRequests, expiredWhen, refreshAheadMs };
+  if (raw.namespace !== undefined && (typeof raw.namespace !== 'string' || !NAMESPACE_PATTERN.test(raw.namespace))) {
+    problem('namespace', `must be up to 100 letters, digits and . _ ~ / -; got ${describe(raw.namespace)}`);
+  }
+  if (raw.debug !== undefined && typeof raw.debug !== 'boolean') problem('debug', `must be true or false; got ${describe(raw.debug)}`);
+  return {
+    refreshTimeoutMs, cooldownMs, maxReplayBodyBytes, maxHeldBodyBytes, maxConcurrentRequests, expiredWhen, refreshAheadMs,
+    ...(typeof raw.namespace === 'string' ? { namespace: raw.namespace } : {}),
+    debug: raw.debug === true,
+  };
 }
 
 /** A URL the broker treats as its own route must not also be an API route: it would hold it behind itself. */

@@ -5,8 +5,11 @@
 
 import { Router } from 'workbox-routing';
 import { BrokerLife } from './broker-life.ts';
-import { setsCookieOf, stampedCookieNames, subscribeToCookieChanges, type CookieChangeSubscriptions } from './credential-changes.ts';
+import { BUILT_IN_CONFIG_GLOBAL } from './built-in-config.ts';
 import { withDefaults, type BrokerEnvironment, type BrokerScope } from './broker-environment.ts';
+import { brokerNames, namespaceOfScope } from './broker-names.ts';
+import { isBearerMode } from './config.ts';
+import { setsCookieOf, stampedCookieNames, subscribeToCookieChanges, type CookieChangeSubscriptions } from './credential-changes.ts';
 import { IdbGenerationStore, openBrokerDatabase } from './generation-store.ts';
 import { createTokenBroker, installTokenBroker } from './install-token-broker.ts';
 import { CLAIM_MESSAGE } from './page-protocol.ts';
@@ -14,26 +17,37 @@ import { PrefetchedGenerationStore } from './prefetched-generation.ts';
 import { addBrokerRoutes, type RoutableInstallEvent } from './static-routes.ts';
 import type { TokenBroker } from './token-broker.ts';
 
-declare const self: ServiceWorkerGlobalScope & BrokerScope & {
+declare const self: ServiceWorkerGlobalScope & BrokerScope & { [BUILT_IN_CONFIG_GLOBAL]?: unknown } & {
   readonly registration: { readonly cookies?: CookieChangeSubscriptions };
 };
 
-/** Starts the broker in this worker with its config from `?config=` of the worker's URL. Call it once, at the top level. */
+/**
+ * Starts the broker in this worker with the config built into it, else the one at `?config=` of
+ * the worker's URL. Call it once, at the top level.
+ */
 export function startTokenBroker(env: Partial<BrokerEnvironment> = {}): void {
-  const database = openBrokerDatabase();
+  // The saved config is read before the config is known: it lives in the scope's database.
+  const scopeNames = brokerNames(namespaceOfScope(self.registration.scope));
+  const database = openBrokerDatabase(scopeNames.database);
   // The generation's read starts now, beside the saved config's (prefetched-generation.ts).
-  const resolved = withDefaults({ ...env, store: env.store ?? new PrefetchedGenerationStore(new IdbGenerationStore(database)) }, self);
+  const scopeStore = env.store ?? new PrefetchedGenerationStore(new IdbGenerationStore(database));
   // The started broker and the cookies it stamps, for the cookie change events (a login).
   let started: { readonly broker: TokenBroker; readonly stampedCookies: readonly string[]; readonly learnLifetime: boolean } | undefined;
   const life = new BrokerLife<FetchEvent>({
     workerUrl: self.location.href,
+    builtInConfig: self[BUILT_IN_CONFIG_GLOBAL],
     database,
     fetch: env.fetch,
     build: (config) => {
+      const names = config.namespace === undefined ? scopeNames : brokerNames(config.namespace);
+      // One bounded handle per database, so that a hung database is waited for once.
+      const store = names.database === scopeNames.database
+        ? scopeStore
+        : env.store ?? new IdbGenerationStore(openBrokerDatabase(names.database));
       const router = new Router();
-      const broker = createTokenBroker(config, resolved);
+      const broker = createTokenBroker(config, withDefaults({ ...env, store, names }, self));
       installTokenBroker(router, broker);
-      started = { broker, stampedCookies: stampedCookieNames(config), learnLifetime: config.learnLifetime };
+      started = { broker, stampedCookies: stampedCookieNames(config), learnLifetime: !isBearerMode(config) && config.learnLifetime };
       return (event) => router.handleRequest({ request: event.request, event });
     },
   });

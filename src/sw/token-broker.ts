@@ -10,6 +10,7 @@ import type { TokenBrokerConfig } from './config.ts';
 import type { ClientContext, CredentialSource } from './credential-source.ts';
 import type { RefreshCoordinator } from './refresh-coordinator.ts';
 import { classifyAnswer, isExpiredAnswer } from './expiry-detector.ts';
+import { SILENT_DECISIONS, type Decision, type DecisionLog } from './decision-log.ts';
 import { HeldBodyBudget } from './held-body-budget.ts';
 import type { LifetimeLearner } from './lifetime-learner.ts';
 import { PageRefreshCalls, type RefreshThrough } from './page-refresh-call.ts';
@@ -46,6 +47,8 @@ export interface TokenBrokerOptions {
   readonly lifetime?: LifetimeLearner;
   /** Bearer mode: the token endpoint's and the logout routes' handling; without it, those are not taken. */
   readonly bearerRoutes?: BearerRoutes;
+  /** Where each request's decisions are said (`"debug": true`); default: nowhere. */
+  readonly decisions?: DecisionLog;
 }
 
 interface StampedHeaders {
@@ -81,6 +84,7 @@ export class TokenBroker {
   readonly #pageRefreshCalls: PageRefreshCalls | undefined;
   readonly #lifetime: LifetimeLearner | undefined;
   readonly #bearerRoutes: BearerRoutes | undefined;
+  readonly #decisions: DecisionLog;
 
   constructor(options: TokenBrokerOptions) {
     this.#config = options.config;
@@ -91,6 +95,7 @@ export class TokenBroker {
     this.#now = options.now ?? (() => Date.now());
     this.#heldBodies = options.heldBodies ?? new HeldBodyBudget(options.config.maxHeldBodyBytes);
     this.#lifetime = options.lifetime;
+    this.#decisions = options.decisions ?? SILENT_DECISIONS;
     this.#pageRefreshCalls = options.refreshThrough && new PageRefreshCalls({
       coordinator: this.#coordinator, refreshThrough: options.refreshThrough, unauthorized: this.#unauthorized, fetch: this.#fetch,
     });
@@ -128,7 +133,10 @@ export class TokenBroker {
     const clientId = client?.clientId ?? '';
     const route = routeOf(request, this.#config);
     // The page's own refresh call is told apart by its tab (page-refresh-call.ts).
-    if (this.#pageRefreshCalls && route === 'page-refresh') return this.#pageRefreshCalls.handle(request, clientId);
+    if (this.#pageRefreshCalls && route === 'page-refresh') {
+      this.#decisions.note('page refresh call', request);
+      return this.#pageRefreshCalls.handle(request, clientId);
+    }
     if (this.#bearerRoutes && route !== undefined && route !== 'api' && route !== 'page-refresh') {
       return this.#bearerRoutes.handle(route satisfies BearerRouteKind, request);
     }
@@ -146,34 +154,46 @@ export class TokenBroker {
 
   async #handleCaptured(request: Request, captured: ReplayableRequest, client: ClientContext | undefined): Promise<SentRequest> {
     await this.#coordinator.ready();
-    const first = await this.#send(captured, request.signal, client);
-    if (!captured.replayable || first.redirected || first.refreshable === false) return first;
+    const first = await this.#send(captured, request.signal, client, request);
+    const status = `${first.response.status}, generation ${first.generation}`;
+    if (!captured.replayable) return this.#noted('sent once', request, first, status);
+    if (first.redirected) return this.#noted('passed through', request, first, `${status}, through a redirect`);
+    if (first.refreshable === false) return this.#noted('passed through', request, first, `${status}, no session to refresh`);
     const answer = await classifyAnswer(first.response, this.#config.expiredWhen);
-    if (answer === 'other') return first;
+    if (answer === 'other') return this.#noted('passed through', request, first, status);
     if (answer === 'rejected') {
       // Never a refresh for it; one replay if it was sent with credentials that are no longer current.
-      return (await this.#credentialsMovedSince(first.generation, request.signal)) ? this.#replay(captured, first, request.signal, client) : first;
+      if (await this.#credentialsMovedSince(first.generation, request.signal)) return this.#replay(captured, first, request, client);
+      return this.#noted('passed through', request, first, `${status}, not an expiry`);
     }
 
     this.#lifetime?.expiryAnswered(this.#coordinator.record, first.generation, first.sentAtMs, first.answeredAtMs);
     const evidence = answer === 'expired' ? 'positive' : 'presumed';
+    this.#decisions.note('refreshing', request, `${status}, ${evidence} expiry`);
     const outcome = await untilAborted(request.signal, this.#coordinator.refreshFrom(first.generation, { evidence }));
-    if (outcome.kind !== 'refreshed') return first;
-    return this.#replay(captured, first, request.signal, client);
+    if (outcome.kind !== 'refreshed') return this.#noted('not refreshed', request, first, `${outcome.kind}, ${first.response.status} to the page`);
+    return this.#replay(captured, first, request, client);
+  }
+
+  #noted(decision: Decision, request: Request, sent: SentRequest, detail: string): SentRequest {
+    this.#decisions.note(decision, request, detail);
+    return sent;
   }
 
   /** Sends `captured` once more with the current credentials; whatever it answers goes to the page. */
-  async #replay(captured: ReplayableRequest, first: SentRequest, signal: AbortSignal, client: ClientContext | undefined): Promise<SentRequest> {
+  async #replay(captured: ReplayableRequest, first: SentRequest, request: Request, client: ClientContext | undefined): Promise<SentRequest> {
+    const { signal } = request;
     // Keep the 401 in case the replay cannot be sent: then the page gets what it would have got
     // without the broker, not a network error.
     const original = await keepForFallback(first.response);
     let replay: SentRequest;
     try {
-      replay = await this.#send(captured, signal, client);
+      replay = await this.#send(captured, signal, client, request);
     } catch (error) {
       if (signal.aborted) throw error;
-      return { ...first, response: original, redirected: false };
+      return this.#noted('not refreshed', request, { ...first, response: original, redirected: false }, 'the replay could not be sent: the original answer to the page');
     }
+    this.#decisions.note('replayed', request, `${replay.response.status}, generation ${replay.generation}`);
     // Fresh credentials, and still "expired": that refresh did not help; the next one backs off.
     if (await isExpiredAnswer(replay.response, this.#config.expiredWhen)) this.#coordinator.refreshDidNotHelp(replay.generation);
     return replay;
@@ -186,16 +206,17 @@ export class TokenBroker {
   }
 
   /** Waits for a slot and for any refresh in flight, then stamps and sends. */
-  async #send(captured: ReplayableRequest, signal: AbortSignal, client?: ClientContext): Promise<SentRequest> {
+  async #send(captured: ReplayableRequest, signal: AbortSignal, client: ClientContext | undefined, request: Request): Promise<SentRequest> {
     const slot = await this.#sendWindow.acquire(signal);
     try {
-      let stamped = await this.#stamp(captured, signal, client);
+      let stamped = await this.#stamp(captured, signal, client, request);
       const ahead = this.#refreshAheadDue(stamped);
       if (ahead !== undefined) {
+        this.#decisions.note('refreshing ahead', request, `generation ${stamped.generation}`);
         // No request goes out with credentials about to die: refresh first (once; whatever it
         // says, the request then goes out with what there is).
         await untilAborted(signal, this.#coordinator.refreshFrom(stamped.generation, { evidence: ahead }));
-        stamped = await this.#stamp(captured, signal, client);
+        stamped = await this.#stamp(captured, signal, client, request);
       }
       slot.onTheWire();
       // Awaited here, not returned as a promise: the slot is released only once the answer came
@@ -225,8 +246,11 @@ export class TokenBroker {
   }
 
   /** Holds the request while a refresh runs (no request goes out with credentials known to be dead), then stamps its headers. */
-  async #stamp(captured: ReplayableRequest, signal: AbortSignal, client?: ClientContext): Promise<StampedHeaders> {
-    if (this.#coordinator.refreshing) await untilAborted(signal, this.#coordinator.idle());
+  async #stamp(captured: ReplayableRequest, signal: AbortSignal, client: ClientContext | undefined, request: Request): Promise<StampedHeaders> {
+    if (this.#coordinator.refreshing) {
+      this.#decisions.note('held', request, 'a refresh is in flight');
+      await untilAborted(signal, this.#coordinator.idle());
+    }
     const generation = this.#coordinator.generation;
     const headers = new Headers(captured.headers);
     const { expiresAtMs, refreshAtMs, refreshable = true } = await this.#credentials.stamp(headers, client, { url: captured.url, method: captured.method });

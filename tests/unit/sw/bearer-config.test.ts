@@ -24,6 +24,7 @@ describe('resolveConfig in bearer mode', () => {
       maxConcurrentRequests: 16,
       expiredWhen: { status: [401] },
       refreshAheadMs: 30_000,
+      debug: false,
     });
     expect(Object.isFrozen((config as BearerModeConfig).bearer.fields)).toBe(true);
   });

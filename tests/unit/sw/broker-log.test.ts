@@ -26,6 +26,7 @@ describe('the broker log', () => {
     const heard = listenLikeAPage();
     const said: [string, string][] = [];
     const log = createBrokerLog({
+      debug: (line: string) => said.push(['debug', line]),
       info: (line: string) => said.push(['info', line]),
       warn: (line: string) => said.push(['warn', line]),
       error: (line: string) => said.push(['error', line]),
@@ -71,7 +72,7 @@ describe('the broker log', () => {
     vi.stubGlobal('BroadcastChannel', undefined);
     const said: string[] = [];
     try {
-      createBrokerLog({ info: (line: string) => said.push(line), warn: () => undefined, error: () => undefined }).info('token-broker: alone');
+      createBrokerLog({ debug: () => undefined, info: (line: string) => said.push(line), warn: () => undefined, error: () => undefined }).info('token-broker: alone');
     } finally {
       vi.unstubAllGlobals();
     }

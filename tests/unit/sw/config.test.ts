@@ -39,6 +39,7 @@ describe('resolveConfig', () => {
       expiredWhen: { status: [401] },
       refreshAheadMs: 2_000,
       learnLifetime: true,
+      debug: false,
     });
     expect(Object.isFrozen(config.refresh.headers)).toBe(true);
   });
@@ -89,7 +90,7 @@ describe('resolveConfig', () => {
       maxReplayBodyBytes: 1.5,
       extra: true,
     })).toEqual([
-      '"extra" is not a known key (known: preset, api, refresh, oauth, json, headers, refreshTimeoutMs, cooldownMs, maxReplayBodyBytes, maxHeldBodyBytes, maxConcurrentRequests, expiredWhen, accessExpiry, refreshAheadMs, learnLifetime)',
+      '"extra" is not a known key (known: $schema, preset, api, refresh, oauth, json, headers, refreshTimeoutMs, cooldownMs, maxReplayBodyBytes, maxHeldBodyBytes, maxConcurrentRequests, expiredWhen, accessExpiry, refreshAheadMs, learnLifetime, namespace, debug)',
       '"preset" must be one of "flask-jwt-extended"; got "django"',
       '"api[0]" must be a path starting with "/" or an absolute http(s) URL; got "api/"',
       '"api[1]" must be a path starting with "/" or an absolute http(s) URL; got number 42',
