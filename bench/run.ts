@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     const results: BenchResults = {
       startedAt: startedAt.toISOString(),
       wallTimeSeconds: Math.round((performance.now() - started) / 1000),
-      plan: quick || costsOnly ? 'quick' : 'full',
+      plan: quick ? 'quick' : costsOnly ? 'costs' : 'full',
       machine,
       matrix,
       costs,
