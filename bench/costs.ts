@@ -27,9 +27,11 @@ export interface CostPlan {
   readonly longPollRounds: number;
 }
 
+// Sized for under 10 minutes on this shared 2-core machine at a load average of 30 to 50 (2026-12-01),
+// where one page load with 30 assets took 4 s: more rounds would resolve more, and take longer.
 export const FULL_COST_PLAN: CostPlan = {
-  pageLoadRounds: 25, stoppedNavigationRounds: 20, apiRounds: 60, apiSequentialPerRound: 20, apiParallelBatch: 20,
-  coldStartRounds: 25, longPollRounds: 3,
+  pageLoadRounds: 8, stoppedNavigationRounds: 6, apiRounds: 15, apiSequentialPerRound: 20, apiParallelBatch: 20,
+  coldStartRounds: 8, longPollRounds: 2,
 };
 export const QUICK_COST_PLAN: CostPlan = {
   pageLoadRounds: 4, stoppedNavigationRounds: 3, apiRounds: 6, apiSequentialPerRound: 10, apiParallelBatch: 20,
@@ -126,6 +128,7 @@ export async function runCosts(originUrl: string, plan: CostPlan, log: (line: st
     log('page load, 30 assets (chromium)...');
     pageLoad.chromium = await withSetups(chromium, originUrl, ALL, 1, async (opened) => sideBySide(
       await alternate(samplersOf(opened, async ({ tabs, url }) => [await loadPage(tabs[0]!, url)]), plan.pageLoadRounds)));
+    log(summaryOf(pageLoad.chromium));
 
     log('API requests, sequential and parallel (chromium)...');
     await withSetups(chromium, originUrl, ALL, 1, async (opened) => {
@@ -134,6 +137,7 @@ export async function runCosts(originUrl: string, plan: CostPlan, log: (line: st
       apiParallel = sideBySide(await alternate(samplersOf(opened, ({ tabs }) => tabs[0]!.evaluate(
         (size: number) => (window as unknown as OverheadWindow).benchParallel(1, size), plan.apiParallelBatch)), plan.apiRounds));
     });
+    log(`sequential: ${summaryOf(apiSequential)}; parallel: ${summaryOf(apiParallel)}`);
 
     log('navigation and first API request with the worker stopped (chromium)...');
     await withSetups(chromium, originUrl, ALL, 1, async (opened) => {
@@ -149,9 +153,11 @@ export async function runCosts(originUrl: string, plan: CostPlan, log: (line: st
         return entry.tabs[0]!.evaluate(() => (window as unknown as OverheadWindow).benchSequential(1));
       }), plan.coldStartRounds));
     });
+    log(`navigation: ${summaryOf(stoppedNavigation)}; first API request: ${summaryOf(coldStart)}`);
 
     log(`an API request while ${LONG_POLLS} long-polls are open, HTTP/2 (chromium)...`);
     duringLongPolls = await measureDuringLongPolls(chromium, plan.longPollRounds);
+    log(summaryOf(duringLongPolls));
   } finally {
     await chromium.close();
   }
@@ -162,6 +168,7 @@ export async function runCosts(originUrl: string, plan: CostPlan, log: (line: st
       log('page load, 30 assets (firefox)...');
       pageLoad.firefox = await withSetups(firefox, originUrl, ALL, 1, async (opened) => sideBySide(
         await alternate(samplersOf(opened, async ({ tabs, url }) => [await loadPage(tabs[0]!, url)]), plan.pageLoadRounds)));
+      log(summaryOf(pageLoad.firefox));
     } finally {
       await firefox.close();
     }
@@ -178,6 +185,12 @@ export async function runCosts(originUrl: string, plan: CostPlan, log: (line: st
     ...(coldStart ? { coldStart } : {}),
     ...(duringLongPolls ? { duringLongPolls } : {}),
   };
+}
+
+/** p50 / p95 of each setup, as a line for the progress log (a run cut short still says what it measured). */
+function summaryOf(figure: SideBySide | undefined): string {
+  if (!figure) return 'not measured';
+  return Object.entries(figure.rows).map(([setup, spread]) => `${setup} ${spread.p50Ms} / ${spread.p95Ms} ms`).join(', ');
 }
 
 /** One API request's time while 16 long-polls (8 from each of two tabs) are open, on an HTTP/2 origin. */

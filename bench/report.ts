@@ -46,7 +46,8 @@ export function describeMachine(machine: MachineFacts): string {
 export interface BenchResults {
   startedAt: string;
   wallTimeSeconds: number;
-  plan: 'full' | 'quick';
+  /** costs: `--costs`, the cost figures alone, kept (a quick run's JSON is not). */
+  plan: 'full' | 'quick' | 'costs';
   machine: MachineFacts;
   matrix: CellResult[];
   costs: CostResults | undefined;
@@ -120,9 +121,9 @@ export function writeResults(results: BenchResults, svg: string): string[] {
   mkdirSync(RESULTS_DIR, { recursive: true });
   // Colons are not allowed in file names everywhere.
   const stamp = results.startedAt.replace(/\.\d+Z$/, 'Z').replaceAll(':', '-');
-  const json = join(RESULTS_DIR, `${stamp}${results.plan === 'quick' ? '-quick' : ''}.json`);
+  const json = join(RESULTS_DIR, `${stamp}${results.plan === 'full' ? '' : `-${results.plan}`}.json`);
   writeFileSync(json, `${JSON.stringify({ ...results, headline: headlineOf(results) }, null, 1)}\n`);
-  if (results.plan === 'quick') return [json];
+  if (results.plan !== 'full') return [json];
   const svgPath = join(RESULTS_DIR, 'latest.svg');
   writeFileSync(svgPath, svg);
   const markdown = join(BENCH_DIR, 'RESULTS.md');

@@ -21,10 +21,13 @@ import { learnedLifetimeLines, runLearnedLifetime } from './learned-lifetime.ts'
 import { costTable, formatText, type LearnedLifetimeFigure, matrixTables, proactiveTable } from './table.ts';
 import type { Browser } from '@playwright/test';
 import { launchBrowser } from './tabs.ts';
-import { type CellResult, FULL_PLAN, HEADLINE_SHAPE, QUICK_PLAN, runMatrix } from './workloads.ts';
+import { type CellResult, FULL_PLAN, HEADLINE_SHAPE, QUICK_PLAN, runMatrix, WHOLE_MATRIX_PLAN } from './workloads.ts';
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
+  // --costs: the cost figures alone (no matrix, no lifetime workloads); writes only the JSON.
+  const costsOnly = process.argv.includes('--costs');
+  const matrixPlan = process.argv.includes('--matrix') ? WHOLE_MATRIX_PLAN : quick ? QUICK_PLAN : FULL_PLAN;
   if (!existsSync('dist/token-broker-sw.js')) throw new Error('dist/ is missing: run `npm run build` first (npm run bench does)');
   const startedAt = new Date();
   const started = performance.now();
@@ -37,15 +40,15 @@ async function main(): Promise<void> {
     console.log(`Token Broker benchmark (${quick ? 'quick' : 'full'}) on ${describeMachine(machine)}`);
     console.log(`load average ${machine.loadAverageAtStart.join(' / ')}\n`);
 
-    const matrix = await runMatrix(browser, server, quick ? QUICK_PLAN : FULL_PLAN, (cell: CellResult) => {
+    const matrix = costsOnly ? [] : await runMatrix(browser, server, matrixPlan, (cell: CellResult) => {
       const m = cell.median;
       const failed = cell.errors.length > 0 ? `  FAILED RUNS: ${cell.errors.join('; ')}` : '';
       console.log(`[${elapsed()}] rotation ${cell.rotation ? 'on ' : 'off'} ${cell.tabs}x${cell.requestsPerTab} ${cell.variant.padEnd(21)} ` +
         `refreshes ${m.refreshRequests}, 401s ${m.api401}, ok ${m.requestsSucceeded}/${m.requestsSent}${failed}`);
     });
-    console.log(`[${elapsed()}] known token lifetime...`);
-    const proactive = await runProactive(browser, server, quick ? QUICK_PROACTIVE_PLAN : FULL_PROACTIVE_PLAN);
-    const learnedLifetime = await learnedLifetimeFigure(browser, (line) => console.log(`[${elapsed()}] ${line}`));
+    if (!costsOnly) console.log(`[${elapsed()}] known token lifetime...`);
+    const proactive = costsOnly ? undefined : await runProactive(browser, server, quick ? QUICK_PROACTIVE_PLAN : FULL_PROACTIVE_PLAN);
+    const learnedLifetime = costsOnly ? undefined : await learnedLifetimeFigure(browser, (line) => console.log(`[${elapsed()}] ${line}`));
     // The cost figures last, in browsers of their own: the matrix's browser is closed first, so
     // that nothing else of this run competes with them.
     await browser.close();
@@ -55,7 +58,7 @@ async function main(): Promise<void> {
     const results: BenchResults = {
       startedAt: startedAt.toISOString(),
       wallTimeSeconds: Math.round((performance.now() - started) / 1000),
-      plan: quick ? 'quick' : 'full',
+      plan: quick ? 'quick' : costsOnly ? 'costs' : 'full',
       machine,
       matrix,
       costs,
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
     const written = writeResults(results, svg);
 
     console.log('');
-    for (const table of [...matrixTables(matrix), proactiveTable(proactive), costTable(costs, learnedLifetime)]) console.log(`${formatText(table)}\n`);
+    for (const table of [...matrixTables(matrix), ...(proactive ? [proactiveTable(proactive)] : []), costTable(costs, learnedLifetime)]) console.log(`${formatText(table)}\n`);
     for (const line of headlineLines(headlineOf(results))) console.log(line);
     console.log(`\nWrote ${written.join(', ')}`);
     console.log(`Wall time: ${elapsed()} (load average at end ${machine.loadAverageAtEnd.join(' / ')})`);

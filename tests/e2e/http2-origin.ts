@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
-import { createDemoApp } from '../../src/server/app.ts';
+import { createDemoApp, type DemoAppOptions } from '../../src/server/app.ts';
 import type { ServerEvent } from '../../src/server/event-log.ts';
 import { servedDirectory } from './backend-control.ts';
 
@@ -37,9 +37,9 @@ function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
   }
 }
 
-export async function startHttp2Origin(files?: Record<string, string>): Promise<Http2Origin> {
+export async function startHttp2Origin(files?: Record<string, string>, appOptions: Omit<DemoAppOptions, 'staticDir'> = {}): Promise<Http2Origin> {
   const { staticDir, cleanUp } = servedDirectory(files, 'token-broker-h2-site-');
-  const demo = createDemoApp({ staticDir });
+  const demo = createDemoApp({ ...appOptions, staticDir });
   const server = createAdaptorServer({
     fetch: demo.app.fetch,
     overrideGlobalObjects: false,
