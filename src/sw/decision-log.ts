@@ -22,10 +22,11 @@ export interface DecisionLog {
 /** No lines: the default. */
 export const SILENT_DECISIONS: DecisionLog = { note: () => undefined };
 
-/** Lines on `sink` (the worker's console), one per decision. */
-export function consoleDecisions(sink: Pick<Console, 'debug'> = console, workerOrigin?: string): DecisionLog {
+/** Lines on `sink` (the worker's console), one per decision: at the info level, which DevTools
+ * shows by default (Chromium hides console.debug until "Verbose" is chosen). */
+export function consoleDecisions(sink: Pick<Console, 'info'> = console, workerOrigin?: string): DecisionLog {
   return {
-    note: (decision, request, detail) => sink.debug(decisionLine(decision, request, detail, workerOrigin)),
+    note: (decision, request, detail) => sink.info(decisionLine(decision, request, detail, workerOrigin)),
   };
 }
 

@@ -12,12 +12,12 @@ function debugBroker(debug: boolean) {
   const backend = new FakeBackend();
   backend.logIn();
   const lines: string[] = [];
-  const originalDebug = console.debug;
-  console.debug = (line: string) => lines.push(line);
+  const originalInfo = console.info;
+  console.info = (line: string) => { if (line.startsWith('token-broker: ') && !line.startsWith('token-broker: refreshed,')) lines.push(line); };
   (globalThis as { self?: unknown }).self = { location: { origin: ORIGIN }, clients: { matchAll: async () => [] } };
   const config = resolveConfig({ preset: 'flask-jwt-extended', api: ['/api/'], refresh: { url: '/token/refresh' }, cooldownMs: 5, debug }, ORIGIN);
   const broker = createTokenBroker(config, { store: new MemoryGenerationStore(), cookies: backend.cookies, announce: () => undefined, fetch: backend.fetch });
-  return { backend, broker, lines, restore: () => { console.debug = originalDebug; } };
+  return { backend, broker, lines, restore: () => { console.info = originalInfo; } };
 }
 
 describe('the debug lines', () => {
