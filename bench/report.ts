@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BearerResult } from './bearer.ts';
 import type { CostResults } from './costs.ts';
 import type { ProactiveResult } from './proactive.ts';
 import { costTable, formatMarkdown, type LearnedLifetimeFigure, matrixTables, proactiveTable } from './table.ts';
@@ -54,6 +55,8 @@ export interface BenchResults {
   proactive: ProactiveResult | undefined;
   /** Goal 3 of issue 10, from bench/learned-lifetime.ts when that module is there. */
   learnedLifetime: LearnedLifetimeFigure | undefined;
+  /** Bearer mode, five oidc-client-ts tabs without and with the broker (bench/bearer.ts). */
+  bearer?: BearerResult | undefined;
 }
 
 export interface Headline {

@@ -17,6 +17,7 @@ import { FULL_PROACTIVE_PLAN, QUICK_PROACTIVE_PLAN, runProactive } from './proac
 import { type BenchResults, describeMachine, headlineLines, headlineOf, machineFacts, writeResults } from './report.ts';
 import { BenchServer } from './site.ts';
 import { drawChart } from './svg-chart.ts';
+import { FULL_BEARER_PLAN, QUICK_BEARER_PLAN, describeBearerRun, runBearer } from './bearer.ts';
 import { learnedLifetimeLines, runLearnedLifetime } from './learned-lifetime.ts';
 import { costTable, formatText, type LearnedLifetimeFigure, matrixTables, proactiveTable } from './table.ts';
 import type { Browser } from '@playwright/test';
@@ -49,6 +50,10 @@ async function main(): Promise<void> {
     if (!costsOnly) console.log(`[${elapsed()}] known token lifetime...`);
     const proactive = costsOnly ? undefined : await runProactive(browser, server, quick ? QUICK_PROACTIVE_PLAN : FULL_PROACTIVE_PLAN);
     const learnedLifetime = costsOnly ? undefined : await learnedLifetimeFigure(browser, (line) => console.log(`[${elapsed()}] ${line}`));
+    // Bearer mode: five oidc-client-ts tabs against oidc-provider, without and with the broker.
+    if (!costsOnly) console.log(`[${elapsed()}] bearer mode...`);
+    const bearer = costsOnly ? undefined : await runBearer(quick ? QUICK_BEARER_PLAN : FULL_BEARER_PLAN,
+      (run) => console.log(`[${elapsed()}] ${describeBearerRun(run)}`));
     // The cost figures last, in browsers of their own: the matrix's browser is closed first, so
     // that nothing else of this run competes with them.
     await browser.close();
@@ -64,6 +69,7 @@ async function main(): Promise<void> {
       costs,
       proactive,
       learnedLifetime,
+      bearer,
     };
     const chartShape = quick ? { tabs: 3, requestsPerTab: 50 } : HEADLINE_SHAPE;
     const svg = drawChart(matrix, {
@@ -73,6 +79,8 @@ async function main(): Promise<void> {
 
     console.log('');
     for (const table of [...matrixTables(matrix), ...(proactive ? [proactiveTable(proactive)] : []), costTable(costs, learnedLifetime)]) console.log(`${formatText(table)}\n`);
+    for (const run of bearer?.runs ?? []) console.log(`bearer: ${describeBearerRun(run)}`);
+    for (const failure of bearer?.failures ?? []) console.log(`bearer: not measured: ${failure}`);
     for (const line of headlineLines(headlineOf(results))) console.log(line);
     console.log(`\nWrote ${written.join(', ')}`);
     console.log(`Wall time: ${elapsed()} (load average at end ${machine.loadAverageAtEnd.join(' / ')})`);
