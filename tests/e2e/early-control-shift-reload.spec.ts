@@ -3,7 +3,7 @@
 // the page is stopped, the worker claims it, and it reloads under the worker: the call is
 // brokered. Without it the call goes to the network and the app gets its 401.
 import { firstCallOfPage, firstCallPage } from './early-control-pages.ts';
-import { expect, logIn, openControlledTab, requires, test } from './fixtures.ts';
+import { expect, logIn, openControlledTab, openTab, requires, test } from './fixtures.ts';
 
 test.use({
   backendFiles: {
@@ -14,7 +14,9 @@ test.use({
 
 test('data-wait-for-control: a shift-reloaded page ends controlled and its first API call is brokered: one refresh, 200', async ({ profile, backend }) => {
   requires(profile, 'reloadBypassingCache');
-  const tab = await openControlledTab(profile, backend, 'app-wait.html');
+  // The first load itself waits for control and reloads: let it settle before going on.
+  const tab = await openTab(profile, backend, 'app-wait.html');
+  expect((await firstCallOfPage(tab, true)).controlled).toBe(true);
   await logIn(tab);
   await backend.expireAccessTokens();
   await backend.resetCounters();
