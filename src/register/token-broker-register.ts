@@ -6,6 +6,9 @@
 // on its own tag (registration-state.ts, for the page helper's ready()). Only when the tag asks
 // (data-wait-for-control, data-reload-once: early-control.ts) does it stop or reload the page.
 // Where service workers are unavailable (an old browser, a non-secure origin) it does nothing else.
+// Two other tags: `data-built-in-config` (a worker built with its config inside, by the Vite
+// plugin: registered without ?config=), and `data-register="off"` (the app registers its own
+// worker with token-broker/worker inside it: this script only answers that worker's questions).
 // It registers nothing but token-broker-sw.js with a config file beside it (registration-rules.ts):
 // an injected tag must not make it register another script or config.
 
@@ -28,15 +31,23 @@ function registerTokenBroker(script: HTMLOrSVGScriptElement | null): void {
     say('unsupported');
     return;
   }
-  const { config, sw = DEFAULT_WORKER_URL, scope = DEFAULT_SCOPE } = script.dataset;
-  if (!config) {
+  const { config, sw = DEFAULT_WORKER_URL, scope = DEFAULT_SCOPE, register } = script.dataset;
+  if (register === 'off') {
+    // The worker is the app's own; its path is the app's business, its origin is the page's.
+    // Early control (data-wait-for-control, data-reload-once) is not applied: the app's own
+    // registration runs after this tag, and stopping the page here would stop it too.
+    answerCookieQuestions(undefined);
+    return;
+  }
+  const builtIn = script.dataset.builtInConfig !== undefined;
+  if (!config && !builtIn) {
     console.error('token-broker: the register script needs data-config="/token-broker.json"; the broker is not registered');
     say('refused');
     return;
   }
   const workerUrl = new URL(sw, location.href);
-  const configUrl = new URL(config, location.href);
-  const problem = workerUrlProblem(workerUrl, location.origin) ?? configUrlProblem(configUrl, workerUrl);
+  const configUrl = config ? new URL(config, location.href) : undefined;
+  const problem = workerUrlProblem(workerUrl, location.origin) ?? (configUrl && configUrlProblem(configUrl, workerUrl));
   if (problem) {
     console.error(`token-broker: ${problem}; the broker is not registered`);
     say('refused');
@@ -44,8 +55,9 @@ function registerTokenBroker(script: HTMLOrSVGScriptElement | null): void {
   }
   const earlyControl = startEarlyControl(script.dataset);
   // The config URL travels in the worker's URL: a new config URL is a new worker, installed and
-  // validated like any update.
-  workerUrl.searchParams.set('config', configUrl.pathname + configUrl.search);
+  // validated like any update. A worker with its config built in needs none (and refuses to
+  // install if it has none: an injected tag cannot make a config-less worker broker anything).
+  if (configUrl) workerUrl.searchParams.set('config', configUrl.pathname + configUrl.search);
   answerCookieQuestions(workerUrl.pathname);
   say('registering');
   navigator.serviceWorker.register(workerUrl.href, { scope }).then((registration) => {
@@ -79,13 +91,18 @@ function whenInstallFails(registration: ServiceWorkerRegistration, failed: () =>
   });
 }
 
-/** Answers only our own worker, only with the cookies it names: what document.cookie shows anyway. */
-function answerCookieQuestions(workerPath: string): void {
+/**
+ * Answers only our own worker (any worker of the page's origin when the app registers its own:
+ * `workerPath` undefined), only with the cookies it names: what document.cookie shows anyway.
+ */
+function answerCookieQuestions(workerPath: string | undefined): void {
   navigator.serviceWorker.addEventListener('message', (event: MessageEvent<unknown>) => {
     const question = event.data as { type?: unknown; names?: unknown } | null;
     if (question?.type !== READ_COOKIES_MESSAGE || !Array.isArray(question.names)) return;
     const source = event.source;
-    if (!(source instanceof ServiceWorker) || new URL(source.scriptURL).pathname !== workerPath) return;
+    if (!(source instanceof ServiceWorker)) return;
+    const sourceUrl = new URL(source.scriptURL);
+    if (sourceUrl.origin !== location.origin || (workerPath !== undefined && sourceUrl.pathname !== workerPath)) return;
     const names = question.names.filter((name): name is string => typeof name === 'string');
     event.ports[0]?.postMessage({ values: readDocumentCookies(document.cookie, names) });
   });

@@ -15,23 +15,23 @@ export interface TokenBrokerOptions {
   /** Fills in a backend's default header and cookie names; explicit keys win. */
   preset?: PresetName;
   /** Path prefixes on the page's origin ("/api/") or absolute URL prefixes ("https://api.example.com/v1/"). */
-  api: string[];
+  api: readonly string[];
   refresh: {
     /** The refresh endpoint: a path on the page's origin or an absolute URL. Never an API route; the page's own call to it joins the one refresh. */
     url: string;
     /** @default "POST" */
     method?: 'POST' | 'GET' | 'PUT' | 'PATCH';
     /** Headers of the refresh request. @default {} */
-    headers?: Record<string, HeaderValue>;
+    headers?: Readonly<Record<string, HeaderValue>>;
     /** @default "same-origin" */
     credentials?: RequestCredentials;
     /** A 401/403 of the refresh endpoint whose JSON body holds one of `values` at `name` is a failed
      * refresh (the server refused the request's headers, e.g. a missing CSRF value, before it looked
      * at the refresh token), not an ended session. Any other 401/403 ends the session. */
-    failedWhen?: { jsonField: { name: string; values: string[] } };
+    failedWhen?: { jsonField: { name: string; values: readonly string[] } };
   };
   /** Headers set on every brokered request and replay, from their current source. @default {} */
-  headers?: Record<string, HeaderValue>;
+  headers?: Readonly<Record<string, HeaderValue>>;
   /** How long a refresh (waiting for the lock included) may take before it counts as failed. @default 10000 */
   refreshTimeoutMs?: number;
   /** After a refresh, a 401 on a request stamped with that new generation within this window is
@@ -50,9 +50,9 @@ export interface TokenBrokerOptions {
    * any other answer goes back to the page as it came. @default { "status": [401] } */
   expiredWhen?: {
     /** @default [401] */
-    status?: number[];
+    status?: readonly number[];
     /** The answer's JSON body must hold one of `values` at its top-level key `name`. */
-    jsonField?: { name: string; values: string[] };
+    jsonField?: { name: string; values: readonly string[] };
     /** The answer's WWW-Authenticate header must contain this text, e.g. 'error="invalid_token"'. */
     wwwAuthenticate?: string;
   };
