@@ -1,13 +1,14 @@
 // The one place that owns the broker's life in a worker. It starts the broker once: from the
 // config fetched at install (validated there, so a bad config rejects the install), or, when the
 // browser wakes a worker installed earlier, from the copy saved then (from the network when
-// storage fails). Whichever asks first starts it; everyone else waits for that same start.
+// storage fails). A worker built with its config inside (the Vite plugin) uses that one, always:
+// no fetch, no storage, and a bad one rejects the install all the same. Whichever asks first starts it; everyone else waits for that same start.
 // It also decides, for each fetch event, whether to answer it: before the config is known, only
 // a request that some config could broker may wait for it, and never longer than the bounded
 // config read and fetch.
 
 import type { UseStore } from 'idb-keyval';
-import type { TokenBrokerConfig } from './config.ts';
+import { resolveConfig, type TokenBrokerConfig } from './config.ts';
 import { configUrlOf, fetchConfig, loadSavedConfig, saveConfig } from './config-source.ts';
 import { mayBeBrokered } from './request-matcher.ts';
 
@@ -21,8 +22,10 @@ export interface FetchEventLike {
 export type AnswerFetch<E extends FetchEventLike> = (event: E) => Promise<Response> | undefined;
 
 export interface BrokerLifeOptions<E extends FetchEventLike> {
-  /** The worker's own URL, which carries `?config=`. */
+  /** The worker's own URL, which carries `?config=` (unless the config is built in). */
   readonly workerUrl: string;
+  /** The config built into the worker's script, as written: taken instead of `?config=`. */
+  readonly builtInConfig?: unknown;
   /** Where the config is saved at install for later wakes (every call bounded by config-source.ts). */
   readonly database: UseStore;
   /** Builds the one broker of this worker. */
@@ -54,7 +57,7 @@ export class BrokerLife<E extends FetchEventLike> {
    * the app runs exactly as it would without the broker. A storage failure does not fail it.
    */
   async install(): Promise<void> {
-    const { fetched } = await this.#startOnce(() => this.#fromNetwork());
+    const { fetched } = await this.#startOnce(() => this.#fromBuiltInOr(() => this.#fromNetwork()));
     if (fetched !== undefined) await this.#save(fetched);
   }
 
@@ -78,7 +81,13 @@ export class BrokerLife<E extends FetchEventLike> {
 
   /** Starts the broker from the saved config if nothing has started it; resolves undefined if it cannot start. */
   #wake(): Promise<AnswerFetch<E> | undefined> {
-    return this.#startOnce(() => this.#fromSavedOrNetwork()).then(() => this.#answer, () => undefined);
+    return this.#startOnce(() => this.#fromBuiltInOr(() => this.#fromSavedOrNetwork())).then(() => this.#answer, () => undefined);
+  }
+
+  /** The built-in config, validated, when the worker has one; otherwise `load`. */
+  async #fromBuiltInOr(load: () => Promise<LoadedConfig>): Promise<LoadedConfig> {
+    const { builtInConfig, workerUrl } = this.#options;
+    return builtInConfig === undefined ? load() : { config: resolveConfig(builtInConfig, origin(workerUrl)) };
   }
 
   /** The one start path: the first caller's source wins, later callers share its result. */

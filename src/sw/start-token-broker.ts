@@ -5,19 +5,24 @@
 
 import { Router } from 'workbox-routing';
 import { BrokerLife } from './broker-life.ts';
+import { BUILT_IN_CONFIG_GLOBAL } from './built-in-config.ts';
 import { withDefaults, type BrokerEnvironment, type BrokerScope } from './broker-environment.ts';
 import { IdbGenerationStore, openBrokerDatabase } from './generation-store.ts';
 import { createTokenBroker, installTokenBroker } from './install-token-broker.ts';
 import { CLAIM_MESSAGE } from './page-protocol.ts';
 
-declare const self: ServiceWorkerGlobalScope & BrokerScope;
+declare const self: ServiceWorkerGlobalScope & BrokerScope & { [BUILT_IN_CONFIG_GLOBAL]?: unknown };
 
-/** Starts the broker in this worker with its config from `?config=` of the worker's URL. Call it once, at the top level. */
+/**
+ * Starts the broker in this worker with the config built into it, else the one at `?config=` of
+ * the worker's URL. Call it once, at the top level.
+ */
 export function startTokenBroker(env: Partial<BrokerEnvironment> = {}): void {
   const database = openBrokerDatabase();
   const resolved = withDefaults({ store: new IdbGenerationStore(database), ...env }, self);
   const life = new BrokerLife<FetchEvent>({
     workerUrl: self.location.href,
+    builtInConfig: self[BUILT_IN_CONFIG_GLOBAL],
     database,
     fetch: env.fetch,
     build: (config) => {

@@ -192,3 +192,49 @@ describe('BrokerLife', () => {
     await expect(setup(memoryDatabase().store, network({ api: 'not a list' })).life.install()).rejects.toThrow(/"api"/);
   });
 });
+
+describe('BrokerLife with a config built into the worker', () => {
+  const BUILT_IN_WORKER_URL = `${ORIGIN}/token-broker-sw.js`;
+
+  function builtInSetup(builtInConfig: unknown, database = memoryDatabase()) {
+    const net = network();
+    const builds: TokenBrokerConfig[] = [];
+    const life = new BrokerLife<FetchEventLike & { answers: Promise<Response>[] }>({
+      workerUrl: BUILT_IN_WORKER_URL,
+      builtInConfig,
+      database: database.store,
+      fetch: net.fetch,
+      build: (config) => {
+        builds.push(config);
+        return (event) => (isBrokered(event.request, config) ? Promise.resolve(new Response('from the broker')) : undefined);
+      },
+    });
+    return { life, builds, net, database };
+  }
+
+  it('installs from it with no ?config=, fetches no config and saves none, and answers with that broker', async () => {
+    const { life, builds, net, database } = builtInSetup(CONFIG);
+    await life.install();
+    const event = fetchEvent(new Request(`${ORIGIN}/api/items`));
+    life.handleFetch(event);
+    expect(await texts(event.answers)).toEqual(['from the broker']);
+    expect(builds).toHaveLength(1);
+    expect(net.configFetches).toBe(0);
+    expect(database.calls).toBe(0);
+  });
+
+  it('at wake, starts from it without touching storage', async () => {
+    const { life, builds, database } = builtInSetup(CONFIG);
+    const event = fetchEvent(new Request(`${ORIGIN}/api/items`));
+    life.handleFetch(event);
+    expect(await texts(event.answers)).toEqual(['from the broker']);
+    expect(builds).toHaveLength(1);
+    expect(database.calls).toBe(0);
+  });
+
+  it('a bad built-in config rejects the install, naming the key', async () => {
+    const { life, builds } = builtInSetup({ api: '/api/', refresh: { url: '/token/refresh' } });
+    await expect(life.install()).rejects.toThrow('"api" must be a non-empty array');
+    expect(builds).toHaveLength(0);
+  });
+});
