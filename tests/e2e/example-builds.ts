@@ -13,7 +13,7 @@ export async function buildExample(name: string): Promise<string> {
   await build({
     root,
     configFile: join(root, 'vite.config.js'),
-    logLevel: 'warn',
+    logLevel: 'error',
     build: { outDir, emptyOutDir: true },
   });
   return outDir;
