@@ -2,7 +2,7 @@
 // with the broker composed into it through token-broker/worker. Expiry under concurrent load in
 // 3 tabs: one refresh, every request succeeds; and precaching still works: with the server down
 // the page and its script load from the precache.
-import { buildExample, serveBuiltExample } from './example-builds.ts';
+import { buildExample, loadDashboards, serveBuiltExample } from './example-builds.ts';
 import type { Tab } from './engines/engine.ts';
 import { expect, logIn, test } from './fixtures.ts';
 
@@ -12,13 +12,6 @@ test.describe.configure({ timeout: 180_000 });
 const TABS = 3;
 const LOADS_PER_TAB = 2;
 const REQUESTS_PER_LOAD = 20;
-
-function shown(tab: Tab): Promise<{ loads: number; succeeded: number; failed: number }> {
-  return tab.evaluate(() => {
-    const read = (id: string) => Number(document.getElementById(id)?.textContent);
-    return { loads: read('loads'), succeeded: read('succeeded'), failed: read('failed') };
-  });
-}
 
 test('pwa: one worker precaches and brokers: 3 tabs after expiry, one refresh, every request succeeds; with the server down the app loads from the precache', async ({ profile, backend }) => {
   // The build, as the adopter's; the register script (data-register="off": it only answers the
@@ -35,11 +28,7 @@ test('pwa: one worker precaches and brokers: 3 tabs after expiry, one refresh, e
   await backend.expireAccessTokens();
   await backend.resetCounters();
 
-  await Promise.all(tabs.map((tab) => tab.evaluate((loads) => {
-    for (let i = 0; i < loads; i += 1) document.getElementById('dashboard')!.click();
-  }, LOADS_PER_TAB)));
-  for (const tab of tabs) await tab.waitForFunction(`document.getElementById('loads')?.textContent === '${LOADS_PER_TAB}'` as unknown as () => unknown, 60_000);
-  const perTab = await Promise.all(tabs.map(shown));
+  const perTab = await loadDashboards(tabs, LOADS_PER_TAB);
   const stats = await backend.stats();
   const total = TABS * LOADS_PER_TAB * REQUESTS_PER_LOAD;
   const succeeded = perTab.reduce((sum, tab) => sum + tab.succeeded, 0);

@@ -2,7 +2,7 @@
 // refresh-on-401 interceptor kept as the seed wrote it, against the real flask-jwt-extended app
 // (rotation with reuse detection). Expiry under concurrent load in 3 tabs: one refresh at the
 // server, every request succeeds, the interceptor never fires.
-import { buildExample, serveBuiltExample } from './example-builds.ts';
+import { buildExample, loadDashboards, serveBuiltExample } from './example-builds.ts';
 import type { Tab } from './engines/engine.ts';
 import { expect, test } from './fixtures.ts';
 
@@ -14,18 +14,8 @@ const TABS = 3;
 const LOADS_PER_TAB = 2;
 const REQUESTS_PER_LOAD = 20;
 
-interface Shown {
-  loads: number;
-  succeeded: number;
-  failed: number;
-  interceptorRefreshes: number;
-}
-
-function shown(tab: Tab): Promise<Shown> {
-  return tab.evaluate(() => {
-    const read = (id: string) => Number(document.getElementById(id)?.textContent);
-    return { loads: read('loads'), succeeded: read('succeeded'), failed: read('failed'), interceptorRefreshes: read('interceptor-refreshes') };
-  });
+function interceptorRefreshes(tab: Tab): Promise<number> {
+  return tab.evaluate(() => Number(document.getElementById('interceptor-refreshes')?.textContent));
 }
 
 test('vue-axios: 3 tabs load their dashboards after expiry: one refresh at flask, every request succeeds, the interceptor never fires', async ({ profile, backend }) => {
@@ -44,19 +34,16 @@ test('vue-axios: 3 tabs load their dashboards after expiry: one refresh at flask
   await backend.expireAccessTokens();
   await backend.resetCounters();
 
-  await Promise.all(tabs.map((tab) => tab.evaluate((loads) => {
-    for (let i = 0; i < loads; i += 1) document.getElementById('dashboard')!.click();
-  }, LOADS_PER_TAB)));
-  for (const tab of tabs) await tab.waitForFunction(`document.getElementById('loads')?.textContent === '${LOADS_PER_TAB}'` as unknown as () => unknown, 60_000);
-
-  const perTab = await Promise.all(tabs.map(shown));
+  const perTab = await loadDashboards(tabs, LOADS_PER_TAB);
+  const byInterceptor = await Promise.all(tabs.map(interceptorRefreshes));
   const stats = await backend.stats();
   const succeeded = perTab.reduce((sum, tab) => sum + tab.succeeded, 0);
   const total = TABS * LOADS_PER_TAB * REQUESTS_PER_LOAD;
   console.log(`examples/vue-axios, ${profile.engine}, flask: ${TABS} tabs x ${LOADS_PER_TAB * REQUESTS_PER_LOAD} requests after expiry -> ` +
     `${stats.refreshRequests} refresh, ${stats.reuseDetected} reuse, ${succeeded}/${total} succeeded, ` +
-    `interceptor refreshes ${perTab.map((tab) => tab.interceptorRefreshes).join('/')}, ${stats.api401} 401s on the wire`);
-  for (const tab of perTab) expect(tab).toEqual({ loads: LOADS_PER_TAB, succeeded: LOADS_PER_TAB * REQUESTS_PER_LOAD, failed: 0, interceptorRefreshes: 0 });
+    `interceptor refreshes ${byInterceptor.join('/')}, ${stats.api401} 401s on the wire`);
+  for (const tab of perTab) expect(tab).toEqual({ loads: LOADS_PER_TAB, succeeded: LOADS_PER_TAB * REQUESTS_PER_LOAD, failed: 0 });
+  expect(byInterceptor).toEqual(tabs.map(() => 0));
   expect(stats.api401Expired).toBeGreaterThan(0);
   expect(stats.refreshRequests).toBe(1);
   expect(stats.reuseDetected).toBe(0);
