@@ -6,6 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { build } from 'vite';
 
 const ENTRIES = [
+  // token-broker: defineConfig, for code that writes a config.
+  { entry: 'src/index.ts', fileName: 'index.js', format: 'es' },
   // token-broker/worker: an ES module for a worker of the app's own; the app's bundler takes it in.
   { entry: 'src/sw/token-broker-worker.ts', fileName: 'worker.js', format: 'es' },
   // For classic workers: importScripts('/token-broker-worker.classic.js'), then self.TokenBroker.

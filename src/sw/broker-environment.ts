@@ -3,7 +3,8 @@
 // same cookie wiring, the same persistence and the same lock unless they pass their own.
 
 import type { CookieReader } from './cookie-credentials.ts';
-import { IdbGenerationStore, openBrokerDatabase, type GenerationStore } from './generation-store.ts';
+import type { GenerationStore } from './credential-generation.ts';
+import { IdbGenerationStore, openBrokerDatabase } from './generation-store.ts';
 import { CookieReaderWithFallback, PageCookieReader, type PageMessenger } from './page-cookie-reader.ts';
 import type { TabAnnouncer, TabChannel } from './tab-messages.ts';
 

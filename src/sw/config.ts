@@ -12,6 +12,8 @@ import { PRESETS, type PresetName } from './presets.ts';
 export type HeaderValue = string | { cookie: string };
 
 export interface TokenBrokerOptions {
+  /** Where editors find the config's JSON Schema; ignored by the worker. */
+  $schema?: string;
   /** Fills in a backend's default header and cookie names; explicit keys win. */
   preset?: PresetName;
   /** Path prefixes on the page's origin ("/api/") or absolute URL prefixes ("https://api.example.com/v1/"). */
@@ -109,7 +111,8 @@ export interface TokenBrokerConfig {
   readonly refreshAheadMs: number;
 }
 
-const TOP_LEVEL_KEYS = ['preset', 'api', 'refresh', 'headers', 'refreshTimeoutMs', 'cooldownMs', 'maxReplayBodyBytes',
+// "$schema" lets editors find the config's JSON Schema (schema/token-broker.schema.json); the worker ignores it.
+const TOP_LEVEL_KEYS = ['$schema', 'preset', 'api', 'refresh', 'headers', 'refreshTimeoutMs', 'cooldownMs', 'maxReplayBodyBytes',
   'maxHeldBodyBytes', 'maxConcurrentRequests', 'expiredWhen', 'accessExpiry', 'refreshAheadMs'];
 const EXPIRED_WHEN_KEYS = ['status', 'jsonField', 'wwwAuthenticate'];
 const REFRESH_KEYS = ['url', 'method', 'headers', 'credentials', 'failedWhen'];
@@ -128,6 +131,7 @@ export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerCo
     throw new TokenBrokerError('invalid-config', { problems: [`the config must be a JSON object; got ${describe(raw)}`] });
   }
   reportUnknownKeys(raw, TOP_LEVEL_KEYS, '', problem);
+  if (raw.$schema !== undefined && typeof raw.$schema !== 'string') problem('$schema', `must be a string (the URL of the config's JSON Schema); got ${describe(raw.$schema)}`);
 
   let preset: (typeof PRESETS)[PresetName] | undefined;
   if (raw.preset !== undefined) {

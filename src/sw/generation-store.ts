@@ -4,30 +4,9 @@
 
 import { createStore, get, set, type UseStore } from 'idb-keyval';
 import { boundedStore, STORAGE_TIMEOUT_MS } from './bounded-storage.ts';
+import { INITIAL_GENERATION, type CredentialGeneration, type GenerationStore } from './credential-generation.ts';
 
-// The record grew fields after its first version; a record without them (as older workers wrote
-// it) reads as "no failure, no refusal, no backoff". Every time in it comes from the worker's
-// clock (refresh-policy.ts), comparable across workers only roughly: see ageMs.
-export interface CredentialGeneration {
-  readonly generation: number;
-  /** Time of the refresh that began this generation (0 for the first one). */
-  readonly refreshedAtMs: number;
-  /** Time the latest refresh from this generation failed or was refused: the cooldown counts from it. */
-  readonly failedAtMs?: number;
-  /** The server refused a refresh made with these credentials: a fingerprint of them (never their
-   * values). No refresh is sent again until the credentials differ (a new login). */
-  readonly refusedCredentials?: string;
-  /** How many refreshes in a row did not help (their replays still met an expired answer) before
-   * the one that began this generation: the backoff grows with it. */
-  readonly unhelpfulRefreshes?: number;
-}
-
-export interface GenerationStore {
-  read(): Promise<CredentialGeneration>;
-  write(value: CredentialGeneration): Promise<void>;
-}
-
-export const INITIAL_GENERATION: CredentialGeneration = Object.freeze({ generation: 0, refreshedAtMs: 0 });
+export { INITIAL_GENERATION, type CredentialGeneration, type GenerationStore } from './credential-generation.ts';
 
 const KEY = 'credential-generation';
 

@@ -15,7 +15,7 @@
 
 import { untilAborted } from './abortable.ts';
 import type { CredentialSource, RefreshResult } from './credential-source.ts';
-import { INITIAL_GENERATION, type CredentialGeneration, type GenerationStore } from './generation-store.ts';
+import { INITIAL_GENERATION, type CredentialGeneration, type GenerationStore } from './credential-generation.ts';
 import type { RefreshLock } from './refresh-lock.ts';
 import {
   inFailureCooldown, refreshHold, unhelpfulRefreshesAfter, workerClockMs, type ExpiryEvidence,

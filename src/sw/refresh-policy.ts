@@ -10,7 +10,7 @@
 // still differ by whatever the wall clock did between their starts: an age that comes out
 // negative is unknown, and an unknown age never holds a refresh back.
 
-import type { CredentialGeneration } from './generation-store.ts';
+import type { CredentialGeneration } from './credential-generation.ts';
 
 /** The longest a refresh waits after refreshes that did not help. */
 export const MAX_BACKOFF_MS = 60_000;
