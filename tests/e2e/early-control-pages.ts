@@ -34,7 +34,7 @@ export const NO_BROKER_PAGE = '<!doctype html><html><head><meta charset="utf-8">
  * The first call recorded by a document of the tab, waiting across the reloads the options make
  * (a document may go away while it is being asked); with `reloaded`, only by a reloaded document.
  */
-export async function firstCallOfPage(tab: Tab, reloaded: boolean, timeoutMs = 20_000): Promise<FirstCall> {
+export async function firstCallOfPage(tab: Tab, reloaded: boolean, timeoutMs = 40_000): Promise<FirstCall> {
   const deadline = Date.now() + timeoutMs;
   const recorded = reloaded
     ? () => (window as unknown as { firstCall?: FirstCall }).firstCall?.navigation === 'reload'

@@ -8,7 +8,8 @@ import { expect, logIn, openControlledTab, openTab, requires, test } from './fix
 test.use({
   backendFiles: {
     'app-plain.html': firstCallPage(''),
-    'app-wait.html': firstCallPage(' data-wait-for-control'),
+    // 15 s, not the default 5 s: see early-control-first-load.spec.ts.
+    'app-wait.html': firstCallPage(' data-wait-for-control="15000"'),
   },
 });
 

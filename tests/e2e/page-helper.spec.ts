@@ -53,11 +53,12 @@ test('every tab\'s callbacks fire once per outcome: refreshed, refresh-failed, s
     await backend.control({ refreshBehavior: behavior });
     await backend.expireAccessTokens();
     await backend.resetCounters();
-    // A failed refresh leaves a 200 ms cooldown: a burst from one tab (the others hear it all the
-    // same) keeps the failure phases to one refresh each.
-    const firing = behavior === 'normal' ? tabs : tabs.slice(0, 1);
-    const statuses = (await Promise.all(firing.map((tab) => fireBurst(tab, 5)))).flat();
-    expect(count(statuses, behavior === 'normal' ? 200 : 401)).toBe(firing.length * 5);
+    // A failed refresh leaves only a 200 ms cooldown, and a later 401 of the same burst may find
+    // it over on a loaded machine: the failure phases send one request from one tab (the others
+    // hear the outcome all the same), so each phase is one refresh whatever the load.
+    const [firing, perTab] = behavior === 'normal' ? [tabs, 5] : [tabs.slice(0, 1), 1];
+    const statuses = (await Promise.all(firing.map((tab) => fireBurst(tab, perTab)))).flat();
+    expect(count(statuses, behavior === 'normal' ? 200 : 401)).toBe(firing.length * perTab);
     expect((await backend.stats()).refreshRequests).toBe(1);
     await untilEveryTabHeard(tabs, index + 1);
     // Past the cooldown after a failure, so the next phase may refresh.
