@@ -5,6 +5,7 @@
 import {
   deepFreeze, describe, isPlainObject, parsePositiveInteger, parseHeaders, parseUrlPrefix, reportUnknownKeys, type Report,
 } from './config-fields.ts';
+import { NAMESPACE_PATTERN } from './broker-names.ts';
 import { TokenBrokerError } from './errors.ts';
 import { PRESETS, type PresetName } from './presets.ts';
 
@@ -63,6 +64,13 @@ export interface TokenBrokerOptions {
   accessExpiry?: { cookie: string };
   /** @default 2000 */
   refreshAheadMs?: number;
+  /** Names this broker's database, lock and channel (`token-broker:NAMESPACE`). Brokers with the
+   * same namespace share them (one app registered at two scopes); "" is the names of the scope "/".
+   * @default the worker's scope without its outer slashes ("/app/" gives "app"; "/" gives "") */
+  namespace?: string;
+  /** Says on the worker's console what it decided for each brokered request (held, refreshed,
+   * replayed, passed through), with the URL's path only: never a query, a header or a value. @default false */
+  debug?: boolean;
 }
 
 export const DEFAULT_REFRESH_METHOD = 'POST';
@@ -109,11 +117,14 @@ export interface TokenBrokerConfig {
   };
   readonly accessExpiry?: { readonly cookie: string };
   readonly refreshAheadMs: number;
+  /** Absent: derived from the worker's scope (broker-names.ts). */
+  readonly namespace?: string;
+  readonly debug: boolean;
 }
 
 // "$schema" lets editors find the config's JSON Schema (schema/token-broker.schema.json); the worker ignores it.
 const TOP_LEVEL_KEYS = ['$schema', 'preset', 'api', 'refresh', 'headers', 'refreshTimeoutMs', 'cooldownMs', 'maxReplayBodyBytes',
-  'maxHeldBodyBytes', 'maxConcurrentRequests', 'expiredWhen', 'accessExpiry', 'refreshAheadMs'];
+  'maxHeldBodyBytes', 'maxConcurrentRequests', 'expiredWhen', 'accessExpiry', 'refreshAheadMs', 'namespace', 'debug'];
 const EXPIRED_WHEN_KEYS = ['status', 'jsonField', 'wwwAuthenticate'];
 const REFRESH_KEYS = ['url', 'method', 'headers', 'credentials', 'failedWhen'];
 const REFRESH_METHODS = ['POST', 'GET', 'PUT', 'PATCH'];
@@ -219,6 +230,12 @@ export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerCo
     }
   }
 
+  if (raw.namespace !== undefined && (typeof raw.namespace !== 'string' || !NAMESPACE_PATTERN.test(raw.namespace))) {
+    problem('namespace', `must be up to 100 letters, digits and . _ ~ / -; got ${describe(raw.namespace)}`);
+  }
+
+  if (raw.debug !== undefined && typeof raw.debug !== 'boolean') problem('debug', `must be true or false; got ${describe(raw.debug)}`);
+
   for (const prefix of api) {
     if (refreshUrl !== '' && refreshUrl.startsWith(prefix.origin + prefix.pathPrefix)) {
       problem('refresh.url', `must not be inside an "api" prefix (${prefix.origin}${prefix.pathPrefix}): the broker would hold the refresh behind itself`);
@@ -242,6 +259,8 @@ export function resolveConfig(raw: unknown, workerOrigin: string): TokenBrokerCo
     expiredWhen,
     ...(accessExpiry ? { accessExpiry } : {}),
     refreshAheadMs,
+    ...(typeof raw.namespace === 'string' ? { namespace: raw.namespace } : {}),
+    debug: raw.debug === true,
   });
 }
 

@@ -10,6 +10,7 @@ import { FreshCookieReads } from './fresh-cookie-reads.ts';
 import { RefreshCoordinator } from './refresh-coordinator.ts';
 import { NoRefreshLock, WebRefreshLock } from './refresh-lock.ts';
 import { openTabChannel, refreshedGeneration, type TabChannel } from './tab-messages.ts';
+import { consoleDecisions } from './decision-log.ts';
 import { TokenBroker } from './token-broker.ts';
 
 /**
@@ -20,13 +21,13 @@ import { TokenBroker } from './token-broker.ts';
  */
 export function createTokenBroker(config: TokenBrokerConfig, env: Partial<BrokerEnvironment> = {}): TokenBroker {
   // The worker's global scope; read only for what `env` leaves out.
-  const resolved = withDefaults(env, self as unknown as BrokerScope);
+  const resolved = withDefaults(env, self as unknown as BrokerScope, config.namespace);
   const credentials = createCredentialSource(config, resolved);
-  const tabChannel = resolved.tabChannel ?? (resolved.announce === undefined ? openTabChannel() : undefined);
+  const tabChannel = resolved.tabChannel ?? (resolved.announce === undefined ? openTabChannel(console, resolved.names.channel) : undefined);
   const coordinator = new RefreshCoordinator({
     credentials,
     store: resolved.store,
-    lock: resolved.locks ? new WebRefreshLock(resolved.locks) : new NoRefreshLock(),
+    lock: resolved.locks ? new WebRefreshLock(resolved.locks, resolved.names.lock) : new NoRefreshLock(),
     announce: resolved.announce ?? tabChannel?.announce ?? (() => undefined),
     refreshTimeoutMs: config.refreshTimeoutMs,
     cooldownMs: config.cooldownMs,
@@ -35,6 +36,7 @@ export function createTokenBroker(config: TokenBrokerConfig, env: Partial<Broker
   return new TokenBroker({
     config, credentials, coordinator, fetch: resolved.fetch,
     // The page's own refresh call, when it must go out, goes out as this same refresh.
+    decisions: config.debug ? consoleDecisions(console, (self as { location?: { origin: string } }).location?.origin) : undefined,
     refreshThrough: (send) => createCredentialSource(config, { ...resolved, fetch: send }),
   });
 }

@@ -4,6 +4,7 @@
 
 import { createStore, get, set, type UseStore } from 'idb-keyval';
 import { boundedStore, STORAGE_TIMEOUT_MS } from './bounded-storage.ts';
+import { brokerNames } from './broker-names.ts';
 import { INITIAL_GENERATION, type CredentialGeneration, type GenerationStore } from './credential-generation.ts';
 
 export { INITIAL_GENERATION, type CredentialGeneration, type GenerationStore } from './credential-generation.ts';
@@ -15,8 +16,8 @@ const KEY = 'credential-generation';
  * bounded. Its users (the saved config, the generation) share this one bound, so that a hung
  * database is waited for once, not once per user.
  */
-export function openBrokerDatabase(): UseStore {
-  return boundedStore(createStore('token-broker', 'state'));
+export function openBrokerDatabase(name: string = brokerNames('').database): UseStore {
+  return boundedStore(createStore(name, 'state'));
 }
 
 /**

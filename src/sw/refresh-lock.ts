@@ -7,17 +7,20 @@ export interface RefreshLock {
   run<T>(signal: AbortSignal, task: () => Promise<T>): Promise<T>;
 }
 
+/** The lock of the scope "/" (broker-names.ts: other scopes get their own). */
 export const REFRESH_LOCK_NAME = 'token-broker-refresh';
 
 export class WebRefreshLock implements RefreshLock {
   readonly #locks: LockManager;
+  readonly #name: string;
 
-  constructor(locks: LockManager) {
+  constructor(locks: LockManager, name: string = REFRESH_LOCK_NAME) {
     this.#locks = locks;
+    this.#name = name;
   }
 
   run<T>(signal: AbortSignal, task: () => Promise<T>): Promise<T> {
-    return this.#locks.request(REFRESH_LOCK_NAME, { signal }, task) as Promise<T>;
+    return this.#locks.request(this.#name, { signal }, task) as Promise<T>;
   }
 }
 

@@ -7,6 +7,7 @@ import { Router } from 'workbox-routing';
 import { BrokerLife } from './broker-life.ts';
 import { BUILT_IN_CONFIG_GLOBAL } from './built-in-config.ts';
 import { withDefaults, type BrokerEnvironment, type BrokerScope } from './broker-environment.ts';
+import { brokerNames, namespaceOfScope } from './broker-names.ts';
 import { IdbGenerationStore, openBrokerDatabase } from './generation-store.ts';
 import { createTokenBroker, installTokenBroker } from './install-token-broker.ts';
 import { CLAIM_MESSAGE } from './page-protocol.ts';
@@ -18,16 +19,20 @@ declare const self: ServiceWorkerGlobalScope & BrokerScope & { [BUILT_IN_CONFIG_
  * the worker's URL. Call it once, at the top level.
  */
 export function startTokenBroker(env: Partial<BrokerEnvironment> = {}): void {
-  const database = openBrokerDatabase();
-  const resolved = withDefaults({ store: new IdbGenerationStore(database), ...env }, self);
+  // The saved config is read before the config is known: it lives in the scope's database.
+  const scopeNames = brokerNames(namespaceOfScope(self.registration.scope));
+  const database = openBrokerDatabase(scopeNames.database);
   const life = new BrokerLife<FetchEvent>({
     workerUrl: self.location.href,
     builtInConfig: self[BUILT_IN_CONFIG_GLOBAL],
     database,
     fetch: env.fetch,
     build: (config) => {
+      const names = config.namespace === undefined ? scopeNames : brokerNames(config.namespace);
+      // One bounded handle per database, so that a hung database is waited for once.
+      const store = env.store ?? new IdbGenerationStore(names.database === scopeNames.database ? database : openBrokerDatabase(names.database));
       const router = new Router();
-      installTokenBroker(router, createTokenBroker(config, resolved));
+      installTokenBroker(router, createTokenBroker(config, withDefaults({ ...env, store, names }, self)));
       return (event) => router.handleRequest({ request: event.request, event });
     },
   });

@@ -8,6 +8,7 @@ export type TabMessage =
   | { type: 'session-expired' }
   | { type: 'refresh-failed'; reason: string };
 
+/** The channel of the scope "/" (broker-names.ts: other scopes get their own). */
 export const TAB_CHANNEL_NAME = 'token-broker';
 
 export type TabAnnouncer = (message: TabMessage) => void;
@@ -28,8 +29,8 @@ export interface TabChannel {
  * can check that what the worker says never holds a secret. The line carries exactly what the
  * message carries (an outcome, a generation number, a reason), never a value.
  */
-export function openTabChannel(workerConsole: WorkerConsole = console): TabChannel {
-  const channel = new BroadcastChannel(TAB_CHANNEL_NAME);
+export function openTabChannel(workerConsole: WorkerConsole = console, name: string = TAB_CHANNEL_NAME): TabChannel {
+  const channel = new BroadcastChannel(name);
   return {
     announce: (message) => {
       channel.postMessage(message);

@@ -44,7 +44,7 @@ export type TokenBrokerWorkerOptions = Partial<BrokerEnvironment>;
  */
 export function createTokenBrokerHandler(config: TokenBrokerOptions, options: TokenBrokerWorkerOptions = {}): TokenBrokerHandler {
   const resolved = resolveConfig(config, self.location.origin);
-  const broker = createTokenBroker(resolved, withDefaults(options, self));
+  const broker = createTokenBroker(resolved, withDefaults(options, self, resolved.namespace));
   return {
     handleFetch(event) {
       if (!broker.matches(event.request)) return false;

@@ -9,6 +9,7 @@ import type { TokenBrokerConfig } from './config.ts';
 import type { ClientContext, CredentialSource } from './credential-source.ts';
 import type { RefreshCoordinator } from './refresh-coordinator.ts';
 import { classifyAnswer, isExpiredAnswer } from './expiry-detector.ts';
+import { SILENT_DECISIONS, type Decision, type DecisionLog } from './decision-log.ts';
 import { HeldBodyBudget } from './held-body-budget.ts';
 import { PageRefreshCalls, type RefreshThrough } from './page-refresh-call.ts';
 import { captureRequest, type ReplayableRequest } from './replayable-request.ts';
@@ -39,6 +40,8 @@ export interface TokenBrokerOptions {
   readonly heldBodies?: HeldBodyBudget;
   /** How the page's own refresh call can be sent as the refresh; without it, that call is not taken. */
   readonly refreshThrough?: RefreshThrough;
+  /** Where each request's decisions are said (`"debug": true`); default: nowhere. */
+  readonly decisions?: DecisionLog;
 }
 
 interface StampedHeaders {
@@ -65,6 +68,7 @@ export class TokenBroker {
   readonly #heldBodies: HeldBodyBudget;
   readonly #unauthorized = new UnauthorizedAnswers();
   readonly #pageRefreshCalls: PageRefreshCalls | undefined;
+  readonly #decisions: DecisionLog;
 
   constructor(options: TokenBrokerOptions) {
     this.#config = options.config;
@@ -74,6 +78,7 @@ export class TokenBroker {
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#now = options.now ?? Date.now;
     this.#heldBodies = options.heldBodies ?? new HeldBodyBudget(options.config.maxHeldBodyBytes);
+    this.#decisions = options.decisions ?? SILENT_DECISIONS;
     this.#pageRefreshCalls = options.refreshThrough && new PageRefreshCalls({
       coordinator: this.#coordinator, refreshThrough: options.refreshThrough, unauthorized: this.#unauthorized, fetch: this.#fetch,
     });
@@ -97,7 +102,10 @@ export class TokenBroker {
   async #route(request: Request, client: ClientContext | undefined): Promise<Response> {
     const clientId = client?.clientId ?? '';
     // The page's own refresh call is told apart by its tab (page-refresh-call.ts).
-    if (this.#pageRefreshCalls && routeOf(request, this.#config) === 'page-refresh') return this.#pageRefreshCalls.handle(request, clientId);
+    if (this.#pageRefreshCalls && routeOf(request, this.#config) === 'page-refresh') {
+      this.#decisions.note('page refresh call', request);
+      return this.#pageRefreshCalls.handle(request, clientId);
+    }
     const captured = await captureRequest(request, this.#config.maxReplayBodyBytes, this.#heldBodies);
     try {
       const { response, generation } = await this.#handleCaptured(request, captured, client);
@@ -112,33 +120,44 @@ export class TokenBroker {
 
   async #handleCaptured(request: Request, captured: ReplayableRequest, client: ClientContext | undefined): Promise<SentRequest> {
     await this.#coordinator.ready();
-    const first = await this.#send(captured, request.signal, client);
-    if (!captured.replayable || first.redirected) return first;
+    const first = await this.#send(captured, request.signal, client, request);
+    const status = `${first.response.status}, generation ${first.generation}`;
+    if (!captured.replayable) return this.#noted('sent once', request, first, status);
+    if (first.redirected) return this.#noted('passed through', request, first, `${status}, through a redirect`);
     const answer = await classifyAnswer(first.response, this.#config.expiredWhen);
-    if (answer === 'other') return first;
+    if (answer === 'other') return this.#noted('passed through', request, first, status);
     if (answer === 'rejected') {
       // Never a refresh for it; one replay if it was sent with credentials that are no longer current.
-      return (await this.#credentialsMovedSince(first.generation, request.signal)) ? this.#replay(captured, first, request.signal, client) : first;
+      if (await this.#credentialsMovedSince(first.generation, request.signal)) return this.#replay(captured, first, request, client);
+      return this.#noted('passed through', request, first, `${status}, not an expiry`);
     }
 
     const evidence = answer === 'expired' ? 'positive' : 'presumed';
+    this.#decisions.note('refreshing', request, `${status}, ${evidence} expiry`);
     const outcome = await untilAborted(request.signal, this.#coordinator.refreshFrom(first.generation, { evidence }));
-    if (outcome.kind !== 'refreshed') return first;
-    return this.#replay(captured, first, request.signal, client);
+    if (outcome.kind !== 'refreshed') return this.#noted('not refreshed', request, first, `${outcome.kind}, ${first.response.status} to the page`);
+    return this.#replay(captured, first, request, client);
+  }
+
+  #noted(decision: Decision, request: Request, sent: SentRequest, detail: string): SentRequest {
+    this.#decisions.note(decision, request, detail);
+    return sent;
   }
 
   /** Sends `captured` once more with the current credentials; whatever it answers goes to the page. */
-  async #replay(captured: ReplayableRequest, first: SentRequest, signal: AbortSignal, client: ClientContext | undefined): Promise<SentRequest> {
+  async #replay(captured: ReplayableRequest, first: SentRequest, request: Request, client: ClientContext | undefined): Promise<SentRequest> {
+    const { signal } = request;
     // Keep the 401 in case the replay cannot be sent: then the page gets what it would have got
     // without the broker, not a network error.
     const original = await keepForFallback(first.response);
     let replay: SentRequest;
     try {
-      replay = await this.#send(captured, signal, client);
+      replay = await this.#send(captured, signal, client, request);
     } catch (error) {
       if (signal.aborted) throw error;
-      return { response: original, generation: first.generation, redirected: false };
+      return this.#noted('not refreshed', request, { response: original, generation: first.generation, redirected: false }, 'the replay could not be sent: the original answer to the page');
     }
+    this.#decisions.note('replayed', request, `${replay.response.status}, generation ${replay.generation}`);
     // Fresh credentials, and still "expired": that refresh did not help; the next one backs off.
     if (await isExpiredAnswer(replay.response, this.#config.expiredWhen)) this.#coordinator.refreshDidNotHelp(replay.generation);
     return replay;
@@ -151,15 +170,16 @@ export class TokenBroker {
   }
 
   /** Waits for a slot and for any refresh in flight, then stamps and sends. */
-  async #send(captured: ReplayableRequest, signal: AbortSignal, client?: ClientContext): Promise<SentRequest> {
+  async #send(captured: ReplayableRequest, signal: AbortSignal, client: ClientContext | undefined, request: Request): Promise<SentRequest> {
     await this.#sendWindow.acquire(signal);
     try {
-      const stamped = await this.#stamp(captured, signal, client);
+      const stamped = await this.#stamp(captured, signal, client, request);
       if (stamped.expiresAtMs !== undefined && stamped.expiresAtMs - this.#now() <= this.#config.refreshAheadMs) {
+        this.#decisions.note('refreshing ahead', request, `generation ${stamped.generation}`);
         // No request goes out with credentials about to die: refresh first (once; whatever it
         // says, the request then goes out with what there is).
         await untilAborted(signal, this.#coordinator.refreshFrom(stamped.generation));
-        return await this.#fetchStamped(captured, await this.#stamp(captured, signal, client));
+        return await this.#fetchStamped(captured, await this.#stamp(captured, signal, client, request));
       }
       // Awaited here, not returned as a promise: the slot is released only once the answer came.
       return await this.#fetchStamped(captured, stamped);
@@ -169,8 +189,11 @@ export class TokenBroker {
   }
 
   /** Holds the request while a refresh runs (no request goes out with credentials known to be dead), then stamps its headers. */
-  async #stamp(captured: ReplayableRequest, signal: AbortSignal, client?: ClientContext): Promise<StampedHeaders> {
-    if (this.#coordinator.refreshing) await untilAborted(signal, this.#coordinator.idle());
+  async #stamp(captured: ReplayableRequest, signal: AbortSignal, client: ClientContext | undefined, request: Request): Promise<StampedHeaders> {
+    if (this.#coordinator.refreshing) {
+      this.#decisions.note('held', request, 'a refresh is in flight');
+      await untilAborted(signal, this.#coordinator.idle());
+    }
     const generation = this.#coordinator.generation;
     const headers = new Headers(captured.headers);
     const { expiresAtMs } = await this.#credentials.stamp(headers, client);

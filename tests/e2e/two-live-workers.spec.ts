@@ -4,10 +4,12 @@ import type { TestBackend } from './test-backend.ts';
 import { adopterPage, count, expect, fireBurst, logIn, openControlledTab, sleep, test, type Profile, type Tab } from './fixtures.ts';
 
 // Two registrations of the broker on one origin: scope "/" and scope "/app/", each controlling
-// its own tab. They share the cookie jar, the persisted generation and the lock, but not memory.
+// its own tab. One app with one session: its config names one namespace ("", the names of the
+// scope "/"), so they share the cookie jar, the persisted generation, the lock and the channel,
+// but not memory. (Without it, each scope gets names of its own: namespaces.spec.ts.)
 // A short cooldown so that the second expiry can come soon after the first refresh without being
 // taken for "not an expiry" (that rule is another scenario's).
-const CONFIG = JSON.stringify({ preset: 'flask-jwt-extended', api: ['/api/'], refresh: { url: '/token/refresh' }, cooldownMs: 300 });
+const CONFIG = JSON.stringify({ preset: 'flask-jwt-extended', api: ['/api/'], refresh: { url: '/token/refresh' }, cooldownMs: 300, namespace: '' });
 const PAST_COOLDOWN_MS = 1_000;
 
 // Several tabs in Firefox took 60-75 s here on a shared 2-core machine (load 30-45): a bound on

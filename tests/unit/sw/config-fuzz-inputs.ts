@@ -15,6 +15,7 @@ export const VALID = {
   expiredWhen: { status: [401], jsonField: { name: 'msg', values: ['Token has expired'] }, wwwAuthenticate: 'invalid_token' },
   accessExpiry: { cookie: 'csrf_access_token' },
   refreshAheadMs: 2_000,
+  namespace: 'shop',
 };
 
 export const BAD_VALUES: unknown[] = [null, 0, -1, 1.5, 'text', '', [], [1], {}, { cookie: 1 }, true, 'ftp://files.example/', '/api/?q=1'];
@@ -45,6 +46,8 @@ export const TARGETS: { path: (string | number)[]; key: string; accepts?: (value
   { path: ['expiredWhen', 'wwwAuthenticate'], key: 'expiredWhen.wwwAuthenticate', accepts: (v) => typeof v === 'string' && v !== '' },
   { path: ['accessExpiry'], key: 'accessExpiry' },
   { path: ['refreshAheadMs'], key: 'refreshAheadMs' },
+  { path: ['debug'], key: 'debug', accepts: (v) => typeof v === 'boolean' },
+  { path: ['namespace'], key: 'namespace', accepts: (v) => typeof v === 'string' && /^[A-Za-z0-9._~/-]{0,100}$/.test(v) },
 ];
 
 export function withValueAt(path: (string | number)[], value: unknown): unknown {

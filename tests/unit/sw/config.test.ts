@@ -37,6 +37,7 @@ describe('resolveConfig', () => {
       maxConcurrentRequests: 16,
       expiredWhen: { status: [401] },
       refreshAheadMs: 2_000,
+      debug: false,
     });
     expect(Object.isFrozen(config.refresh.headers)).toBe(true);
   });
@@ -87,7 +88,7 @@ describe('resolveConfig', () => {
       maxReplayBodyBytes: 1.5,
       extra: true,
     })).toEqual([
-      '"extra" is not a known key (known: $schema, preset, api, refresh, headers, refreshTimeoutMs, cooldownMs, maxReplayBodyBytes, maxHeldBodyBytes, maxConcurrentRequests, expiredWhen, accessExpiry, refreshAheadMs)',
+      '"extra" is not a known key (known: $schema, preset, api, refresh, headers, refreshTimeoutMs, cooldownMs, maxReplayBodyBytes, maxHeldBodyBytes, maxConcurrentRequests, expiredWhen, accessExpiry, refreshAheadMs, namespace, debug)',
       '"preset" must be one of "flask-jwt-extended"; got "django"',
       '"api[0]" must be a path starting with "/" or an absolute http(s) URL; got "api/"',
       '"api[1]" must be a path starting with "/" or an absolute http(s) URL; got number 42',
