@@ -1,9 +1,11 @@
 // The broker's announcements, as callbacks: what every tab hears on the broker's
-// BroadcastChannel (src/sw/tab-messages.ts), narrowed from unknown. One channel per page and
-// channel name, shared by every subscription, closed when the last one ends; each message calls
-// each subscribed callback once.
+// BroadcastChannel (src/sw/tab-messages.ts), narrowed from unknown. The channel is the one of
+// the broker's namespace (src/sw/broker-names.ts), as the worker names it. One channel per page
+// and name, shared by every subscription, closed when the last one ends; each message calls each
+// subscribed callback once.
 
-import { TAB_CHANNEL_NAME } from '../sw/tab-messages.ts';
+import { REGISTRATION_STATE_ATTRIBUTE } from '../register/registration-state.ts';
+import { brokerNames, namespaceOfScope } from '../sw/broker-names.ts';
 
 export type Unsubscribe = () => void;
 
@@ -18,8 +20,11 @@ export interface RefreshFailedEvent {
 }
 
 export interface BrokerChannelOptions {
-  /** The broker's channel; the default is the standalone worker's. */
-  readonly channelName?: string;
+  /**
+   * The broker's namespace: the config's `namespace` where it sets one. @default the namespace of
+   * the register tag's data-scope (the worker's default), or of the scope "/" without one
+   */
+  readonly namespace?: string;
 }
 
 type Listener = (message: unknown) => void;
@@ -34,7 +39,7 @@ const channels = new Map<string, SharedChannel>();
 function subscribe(listener: Listener, options: BrokerChannelOptions): Unsubscribe {
   // No BroadcastChannel (a very old browser): no broker announcement can reach this page anyway.
   if (typeof BroadcastChannel === 'undefined') return () => undefined;
-  const name = options.channelName ?? TAB_CHANNEL_NAME;
+  const name = brokerNames(options.namespace ?? namespaceOfScope(registerTagScope())).channel;
   let shared = channels.get(name);
   if (!shared) {
     const created: SharedChannel = { channel: new BroadcastChannel(name), listeners: new Set() };
@@ -55,6 +60,13 @@ function subscribe(listener: Listener, options: BrokerChannelOptions): Unsubscri
       channels.delete(name);
     }
   };
+}
+
+/** The scope the register tag asked for; undefined without one (an app that registers its own worker at "/"). */
+function registerTagScope(): string | undefined {
+  if (typeof document === 'undefined') return undefined;
+  const tag = document.querySelector(`script[${REGISTRATION_STATE_ATTRIBUTE}]`);
+  return tag?.getAttribute('data-scope') ?? undefined;
 }
 
 function typeOf(message: unknown): unknown {

@@ -28,6 +28,8 @@ test.use({
     'helper.html': helperPage('data-config="/helper.json"'),
     'helper-bad-config.html': helperPage('data-config="/broken.json"'),
     'helper-refused-tag.html': helperPage('data-config="/helper.json" data-sw="/evil.js"'),
+    // A broker at the scope /shop/: its namespace, and so its channel, is "shop" (token-broker:shop).
+    'shop/helper.html': helperPage('data-config="/helper.json" data-scope="/shop/"'),
   },
 });
 
@@ -93,4 +95,19 @@ test('ready() says "failed" when the worker refuses its config and "refused" for
     expect(await tab.evaluate(() => !!navigator.serviceWorker.controller)).toBe(false);
     await tab.close();
   }
+});
+
+test('at the scope /shop/ the helper listens on that broker\'s channel by default (namespace "shop"), and hears its refresh once', async ({ profile, backend }) => {
+  const [tab] = await openControlledTabs(profile, backend, 1, 'shop/helper.html');
+  await logIn(tab!);
+  await backend.expireAccessTokens();
+  await backend.resetCounters();
+  expect(count(await fireBurst(tab!, 5), 200)).toBe(5);
+  expect((await backend.stats()).refreshRequests).toBe(1);
+  await untilEveryTabHeard([tab!], 1);
+  // A second refresh is the barrier: a repeated or stray first announcement would show before it.
+  await backend.expireAccessTokens();
+  expect(count(await fireBurst(tab!, 5), 200)).toBe(5);
+  await untilEveryTabHeard([tab!], 2);
+  expect(await heard(tab!)).toEqual(['refreshed 1', 'refreshed 2']);
 });

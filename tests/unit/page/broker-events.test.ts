@@ -9,7 +9,7 @@ afterEach(() => {
   for (const end of subscriptions.splice(0)) end();
 });
 
-function heardBy(): { heard: string[]; subscribeAll(options?: { channelName?: string }): void } {
+function heardBy(): { heard: string[]; subscribeAll(options?: { namespace?: string }): void } {
   const heard: string[] = [];
   return {
     heard,
@@ -69,10 +69,10 @@ describe('the page helper\'s callbacks', () => {
     expect(ended).toEqual([1]);
   });
 
-  it('listen on the channel they are given, and only there', async () => {
+  it('listen on the channel of the namespace they are given, and only there', async () => {
     const { heard, subscribeAll } = heardBy();
-    subscribeAll({ channelName: 'token-broker:/app/' });
-    const namespaced = new BroadcastChannel('token-broker:/app/');
+    subscribeAll({ namespace: 'shop' });
+    const namespaced = new BroadcastChannel('token-broker:shop');
     worker.postMessage({ type: 'session-expired' });
     namespaced.postMessage({ type: 'refreshed', generation: 9 });
     await expect.poll(() => heard).toEqual(['refreshed 9']);
