@@ -14,6 +14,8 @@ const ENTRIES = [
   { entry: 'src/sw/token-broker-worker-classic.ts', fileName: 'token-broker-worker.classic.js', format: 'iife' },
   // token-broker/vite: runs in Node inside the app's Vite; reads the worker and the register script beside it.
   { entry: 'src/vite/token-broker-plugin.ts', fileName: 'vite.js', format: 'es', ssr: true, external: ['vite', /^node:/] },
+  // token-broker/page: the optional page helper, an ES module for the app's own code.
+  { entry: 'src/page/token-broker-page.ts', fileName: 'token-broker-page.js', format: 'es' },
 ];
 
 for (const { entry, fileName, format, external = [], ssr = false } of ENTRIES) {
