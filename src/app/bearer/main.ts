@@ -1,6 +1,7 @@
 // The bearer demo page's wiring: the app (oidc-app.ts), the live panel, and a small handle for
 // the browser tests (window.bearerDemo), which drive five of these tabs.
 import type { UserManager } from 'oidc-client-ts';
+import { brokerNames, namespaceOfScope } from '../../sw/broker-names.ts';
 import { isBrokerOn, openDemoChannel, setBrokerOn } from '../broker-switch.ts';
 import { byId, log, showNumber } from '../panel.ts';
 import { type ApiTally, callApiEvery, completeLoginRedirect, createUserManager, type RenewTally } from './oidc-app.ts';
@@ -75,7 +76,9 @@ function listen(): void {
     showTab();
     log(`oidc-client-ts: silent renew failed (${error.message})`, 'warn');
   });
-  new BroadcastChannel('token-broker').addEventListener('message', (event: MessageEvent<unknown>) => {
+  // This page's worker has the scope /bearer/, so its namespace is "bearer" and its channel is
+  // token-broker:bearer (broker-names.ts), not the cookie demo's.
+  new BroadcastChannel(brokerNames(namespaceOfScope(`${location.origin}/bearer/`)).channel).addEventListener('message', (event: MessageEvent<unknown>) => {
     brokerHeard.push(event.data);
     const type = (event.data as { type?: unknown } | null)?.type;
     log(`Broker: ${String(type)}`, type === 'session-expired' || type === 'refresh-failed' ? 'warn' : 'good');
