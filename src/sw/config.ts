@@ -271,7 +271,8 @@ function resolveCookieMode(raw: Record<string, unknown>, workerOrigin: string, p
   let headers: Record<string, HeaderValue> = { ...preset?.headers };
   if (raw.headers !== undefined) headers = { ...headers, ...parseHeaders(raw.headers, 'headers', problem) };
   const limits = parseLimits(raw, problem, preset?.expiredWhen, DEFAULT_REFRESH_AHEAD_MS);
-  const learnLifetime = raw.learnLifetime ?? true;
+  // Not `??`: null is a wrong value, not an absent key.
+  const learnLifetime = raw.learnLifetime === undefined ? true : raw.learnLifetime;
   if (typeof learnLifetime !== 'boolean') problem('learnLifetime', `must be true or false; got ${describe(learnLifetime)}`);
   let accessExpiry: CookieModeConfig['accessExpiry'] = preset?.accessExpiry;
   if (raw.accessExpiry !== undefined) {
