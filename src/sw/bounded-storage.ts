@@ -4,7 +4,7 @@
 // broker's persistence is an optimisation across restarts, never a reason to hold a request or
 // stop a refresh: past the bound, the caller goes on from what it has in memory.
 
-import type { UseStore } from 'idb-keyval';
+import type { IdbStore } from './idb-store.ts';
 import { TokenBrokerError } from './errors.ts';
 
 /**
@@ -22,7 +22,7 @@ export const STORAGE_TIMEOUT_MS = 1_000;
  * pending, later calls reject at once: a blocked open never ends, and paying the timeout again at
  * every call would only delay each refresh by it.
  */
-export function boundedStore(store: UseStore, timeoutMs: number = STORAGE_TIMEOUT_MS): UseStore {
+export function boundedStore(store: IdbStore, timeoutMs: number = STORAGE_TIMEOUT_MS): IdbStore {
   let overdueCalls = 0;
   return <T>(mode: IDBTransactionMode, callback: (objectStore: IDBObjectStore) => T | PromiseLike<T>): Promise<T> => {
     if (overdueCalls > 0) return Promise.reject(new TokenBrokerError('storage-unavailable', { reason: 'an earlier call has not answered yet' }));

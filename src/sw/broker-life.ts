@@ -7,7 +7,7 @@
 // a request that some config could broker may wait for it, and never longer than the bounded
 // config read and fetch.
 
-import type { UseStore } from 'idb-keyval';
+import type { IdbStore } from './idb-store.ts';
 import { brokerLog, lineOf } from './broker-log.ts';
 import { resolveConfig, type TokenBrokerConfig } from './config.ts';
 import { configUrlOf, fetchConfig, loadSavedConfig, saveConfig } from './config-source.ts';
@@ -28,7 +28,7 @@ export interface BrokerLifeOptions<E extends FetchEventLike> {
   /** The config built into the worker's script, as written: taken instead of `?config=`. */
   readonly builtInConfig?: unknown;
   /** Where the config is saved at install for later wakes (every call bounded by config-source.ts). */
-  readonly database: UseStore;
+  readonly database: IdbStore;
   /** Builds the one broker of this worker. */
   readonly build: (config: TokenBrokerConfig) => AnswerFetch<E>;
   readonly fetch?: typeof fetch;

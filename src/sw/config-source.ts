@@ -3,7 +3,8 @@
 // that a restarted worker needs no network before it can broker. Both are bounded: requests may
 // be waiting for the config.
 
-import { get, set, type UseStore } from 'idb-keyval';
+import { get, set } from 'idb-keyval';
+import type { IdbStore } from './idb-store.ts';
 import { untilAborted } from './abortable.ts';
 import { boundedStore } from './bounded-storage.ts';
 import { resolveConfig, type TokenBrokerConfig } from './config.ts';
@@ -54,12 +55,12 @@ export async function fetchConfig(configUrl: string, workerOrigin: string, fetch
 }
 
 /** Rejects (bounded) when IndexedDB fails: the caller decides what a lost copy costs. */
-export async function saveConfig(store: UseStore, configUrl: string, raw: unknown): Promise<void> {
+export async function saveConfig(store: IdbStore, configUrl: string, raw: unknown): Promise<void> {
   await set(`config:${configUrl}`, raw, boundedStore(store));
 }
 
 /** The config saved at install, validated again (the rules may have changed with the worker). Bounded. */
-export async function loadSavedConfig(store: UseStore, configUrl: string, workerOrigin: string): Promise<TokenBrokerConfig | undefined> {
+export async function loadSavedConfig(store: IdbStore, configUrl: string, workerOrigin: string): Promise<TokenBrokerConfig | undefined> {
   const raw = await get<unknown>(`config:${configUrl}`, boundedStore(store));
   return raw === undefined ? undefined : resolveConfig(raw, workerOrigin);
 }

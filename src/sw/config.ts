@@ -60,8 +60,12 @@ interface CommonOptions {
   refreshAheadMs?: number;
 }
 
+/** The keys of the other modes: a config is in one mode, and its type refuses the others' keys as the worker does. */
+type NoneOf<Key extends string> = { [key in Key]?: never };
+type CookieModeKey = 'preset' | 'refresh' | 'headers' | 'accessExpiry' | 'learnLifetime';
+
 /** Cookie mode: the JWTs ride in HttpOnly cookies (flask-jwt-extended and the like). */
-export interface CookieModeOptions extends CommonOptions {
+export interface CookieModeOptions extends CommonOptions, NoneOf<'oauth' | 'json'> {
   /** Fills in a backend's default header and cookie names; explicit keys win. */
   preset?: PresetName;
   refresh: {
@@ -89,12 +93,12 @@ export interface CookieModeOptions extends CommonOptions {
 }
 
 /** Bearer mode, OAuth 2: the worker keeps the tokens the token endpoint gives the page's library. */
-export interface OAuthModeOptions extends CommonOptions {
+export interface OAuthModeOptions extends CommonOptions, NoneOf<CookieModeKey | 'json'> {
   oauth: OAuthOptions;
 }
 
 /** Bearer mode, a hand-made backend whose token answers are JSON with configurable field names. */
-export interface JsonModeOptions extends CommonOptions {
+export interface JsonModeOptions extends CommonOptions, NoneOf<CookieModeKey | 'oauth'> {
   json: JsonBackendOptions;
 }
 
@@ -267,7 +271,8 @@ function resolveCookieMode(raw: Record<string, unknown>, workerOrigin: string, p
   let headers: Record<string, HeaderValue> = { ...preset?.headers };
   if (raw.headers !== undefined) headers = { ...headers, ...parseHeaders(raw.headers, 'headers', problem) };
   const limits = parseLimits(raw, problem, preset?.expiredWhen, DEFAULT_REFRESH_AHEAD_MS);
-  const learnLifetime = raw.learnLifetime ?? true;
+  // Not `??`: null is a wrong value, not an absent key.
+  const learnLifetime = raw.learnLifetime === undefined ? true : raw.learnLifetime;
   if (typeof learnLifetime !== 'boolean') problem('learnLifetime', `must be true or false; got ${describe(learnLifetime)}`);
   let accessExpiry: CookieModeConfig['accessExpiry'] = preset?.accessExpiry;
   if (raw.accessExpiry !== undefined) {

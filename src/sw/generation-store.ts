@@ -2,7 +2,8 @@
 // survives the worker being stopped, restarted or replaced, so that after a 401 the broker can
 // tell whether the request went out before or after the latest refresh.
 
-import { createStore, get, set, type UseStore } from 'idb-keyval';
+import { createStore, get, set } from 'idb-keyval';
+import type { IdbStore } from './idb-store.ts';
 import { boundedStore, STORAGE_TIMEOUT_MS } from './bounded-storage.ts';
 import { brokerLog, lineOf } from './broker-log.ts';
 import { brokerNames } from './broker-names.ts';
@@ -18,7 +19,7 @@ const KEY = 'credential-generation';
  * bounded. Its users (the saved config, the generation) share this one bound, so that a hung
  * database is waited for once, not once per user.
  */
-export function openBrokerDatabase(name: string = brokerNames('').database): UseStore {
+export function openBrokerDatabase(name: string = brokerNames('').database): IdbStore {
   return boundedStore(createStore(name, 'state'));
 }
 
@@ -29,11 +30,11 @@ export function openBrokerDatabase(name: string = brokerNames('').database): Use
  * keeps refreshes single across workers).
  */
 export class IdbGenerationStore implements GenerationStore {
-  readonly #store: UseStore;
+  readonly #store: IdbStore;
   #lastKnown: CredentialGeneration = INITIAL_GENERATION;
   #warned = false;
 
-  constructor(store: UseStore, options: { readonly timeoutMs?: number } = {}) {
+  constructor(store: IdbStore, options: { readonly timeoutMs?: number } = {}) {
     this.#store = boundedStore(store, options.timeoutMs ?? STORAGE_TIMEOUT_MS);
   }
 

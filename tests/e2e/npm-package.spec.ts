@@ -44,6 +44,12 @@ export const plugin = tokenBroker(typed);
 defineConfig({ api: ['/api/'], refresh: { url: '/token/refresh' }, refreshTimeoutMS: 5000 });
 // @ts-expect-error a wrong value type is a type error
 defineConfig({ api: ['/api/'], refresh: { url: '/token/refresh', method: 'DELETE' } });
+export const bearer = defineConfig({ api: ['https://api.example.com/v1/'], oauth: { tokenEndpoint: 'https://auth.example.com/oauth/token' } });
+export const bearerPlugin = tokenBroker(bearer);
+// @ts-expect-error a misspelled bearer key is a type error
+defineConfig({ api: ['/api/'], oauth: { tokenEndpiont: 'https://auth.example.com/oauth/token' } });
+// @ts-expect-error a key of another mode is a type error
+defineConfig({ api: ['/api/'], json: { refreshUrl: '/auth/refresh' }, learnLifetime: true });
 `,
   'sw.ts': `/// <reference lib="webworker" />
 import { createTokenBrokerHandler, installTokenBroker } from 'token-broker/worker';

@@ -1,21 +1,31 @@
 // The config's JSON Schema (schema/token-broker.schema.json, shipped in the package so that
 // editors complete and check token-broker.json) must say what the worker's own validator says:
 // the same configs valid, the same invalid. Checked on the validator's fuzz inputs and a few more.
-// Two rules only the worker checks (the schema cannot compare two values): refresh.url inside an
-// api prefix, and maxHeldBodyBytes below maxReplayBodyBytes.
+// Rules only the worker checks (each compares two values, which a JSON Schema cannot): an endpoint
+// (refresh.url, or a bearer mode's) inside an api prefix, json.refreshTokenField equal to
+// json.accessTokenField, and maxHeldBodyBytes below maxReplayBodyBytes.
 
 import Ajv from 'ajv';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/sw/config.ts';
 import { TokenBrokerError } from '../../../src/sw/errors.ts';
-import { BAD_VALUES, ORIGIN, TARGETS, VALID, withValueAt } from '../sw/config-fuzz-inputs.ts';
+import {
+  BAD_VALUES, BEARER_BAD_VALUES, BEARER_TARGETS, ORIGIN, TARGETS, VALID, VALID_JSON, VALID_OAUTH, withValueAt,
+} from '../sw/config-fuzz-inputs.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../../../schema/token-broker.schema.json', import.meta.url), 'utf8')) as object;
 const validate = new Ajv({ strict: true, allErrors: true }).compile(schema);
 
 /** Problems only the worker can find: each compares two values of the config. */
-const CROSS_FIELD = [/^"refresh\.url" must not be inside an "api" prefix/, /^"maxHeldBodyBytes" must be at least maxReplayBodyBytes/];
+const CROSS_FIELD = [
+  // An endpoint against the api prefixes: a schema cannot compare one string with another's prefix.
+  /^"(refresh\.url|oauth\.(tokenEndpoint|revocationEndpoint|endSessionEndpoint)|json\.(refreshUrl|logoutUrl|loginUrls\[\d+\]))" must not be inside an "api" prefix/,
+  // Two numbers compared: draft-07 has no $data.
+  /^"maxHeldBodyBytes" must be at least maxReplayBodyBytes/,
+  // Two field names compared (one answer field cannot be both tokens): draft-07 cannot say "differs from".
+  /^"json\.refreshTokenField" must differ from "json\.accessTokenField"/,
+];
 
 /** The worker's verdict: undefined when valid, else its problems. */
 function workerProblems(config: unknown): readonly string[] | undefined {
@@ -58,6 +68,23 @@ describe('the config schema agrees with the worker\'s validator', () => {
     }
   }
 
+  let bearerCases = 0;
+  for (const target of BEARER_TARGETS) {
+    for (const value of BEARER_BAD_VALUES) {
+      bearerCases += 1;
+      it(`on ${JSON.stringify(value)} at ${target.key} (bearer mode)`, () => {
+        expectAgreement(withValueAt(target.path, value, target.base));
+      });
+    }
+  }
+
+  it('on the valid bearer configs, and the smallest of each', () => {
+    for (const config of [VALID_OAUTH, VALID_JSON, { api: ['/api/'], oauth: { tokenEndpoint: '/oauth/token' } }, { api: ['/api/'], json: { refreshUrl: '/auth/refresh' } }]) {
+      expect(validate(config), JSON.stringify(validate.errors)).toBe(true);
+      expectAgreement(config);
+    }
+  });
+
   const MORE: [string, unknown][] = [
     ['an unknown top-level key', withValueAt(['extra'], 1)],
     ['an unknown refresh key', withValueAt(['refresh', 'retry'], 1)],
@@ -82,6 +109,30 @@ describe('the config schema agrees with the worker\'s validator', () => {
     ['a refresh URL inside an api prefix (worker only)', withValueAt(['refresh', 'url'], '/api/refresh')],
     ['a held-body budget below the replay bound (worker only)', withValueAt(['maxHeldBodyBytes'], 999)],
     ['not an object', ['/api/']],
+    ['learnLifetime false', withValueAt(['learnLifetime'], false)],
+    ['no mode at all', { api: ['/api/'] }],
+    ['cookie and oauth at once', { ...VALID, oauth: VALID_OAUTH.oauth }],
+    ['oauth and json at once', { ...VALID_OAUTH, json: VALID_JSON.json }],
+    ['learnLifetime in bearer mode', { ...VALID_OAUTH, learnLifetime: true }],
+    ['preset in bearer mode', { ...VALID_JSON, preset: 'flask-jwt-extended' }],
+    ['headers in bearer mode', { ...VALID_OAUTH, headers: {} }],
+    ['accessExpiry in bearer mode', { ...VALID_JSON, accessExpiry: { cookie: 'x' } }],
+    ['debug and namespace in bearer mode', { ...VALID_OAUTH, debug: true, namespace: 'shop', $schema: './schema.json' }],
+    ['the limits in bearer mode', { ...VALID_JSON, cooldownMs: 1, maxReplayBodyBytes: 5, maxHeldBodyBytes: 5, maxConcurrentRequests: 1 }],
+    ['a bad limit in bearer mode', { ...VALID_JSON, maxConcurrentRequests: 0 }],
+    ['a bad namespace in bearer mode', { ...VALID_OAUTH, namespace: 'a b' }],
+    ['an unknown oauth key', withValueAt(['oauth', 'clientSecret'], 's', VALID_OAUTH)],
+    ['an unknown json key', withValueAt(['json', 'fields'], {}, VALID_JSON)],
+    ['an oauth without tokenEndpoint', { api: ['/api/'], oauth: {} }],
+    ['an empty loginUrls', withValueAt(['json', 'loginUrls'], [], VALID_JSON)],
+    ['a field name starting with a digit', withValueAt(['json', 'expiresInField'], '9lives', VALID_JSON)],
+    ['a field name of 64', withValueAt(['json', 'expiresInField'], `e${'x'.repeat(63)}`, VALID_JSON)],
+    ['a token endpoint inside an api prefix (worker only)', withValueAt(['oauth', 'tokenEndpoint'], 'https://api.example/v1/token', VALID_OAUTH)],
+    ['an end-session endpoint inside an api prefix (worker only)', withValueAt(['oauth', 'endSessionEndpoint'], 'https://api.example/v1/end', VALID_OAUTH)],
+    ['a login URL inside an api prefix (worker only)', withValueAt(['json', 'loginUrls'], ['/auth/login', '/api/login'], VALID_JSON)],
+    ['a logout URL inside an api prefix (worker only)', withValueAt(['json', 'logoutUrl'], '/api/logout', VALID_JSON)],
+    ['one field for both tokens (worker only)', withValueAt(['json', 'refreshTokenField'], 'accessToken', VALID_JSON)],
+    ['a held-body budget below the replay bound in bearer mode (worker only)', { ...VALID_JSON, maxReplayBodyBytes: 10, maxHeldBodyBytes: 9 }],
   ];
   for (const [what, config] of MORE) {
     it(`on ${what}`, () => expectAgreement(config));
@@ -89,5 +140,6 @@ describe('the config schema agrees with the worker\'s validator', () => {
 
   it('ran the whole fuzz matrix', () => {
     expect(cases).toBeGreaterThan(250);
+    expect(bearerCases).toBeGreaterThan(250);
   });
 });

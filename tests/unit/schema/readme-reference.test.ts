@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 interface SchemaNode {
+  $ref?: string;
   properties?: Record<string, SchemaNode>;
   definitions?: Record<string, SchemaNode>;
 }
@@ -17,8 +18,17 @@ const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf
  * per key; a one-key object (accessExpiry: { cookie }) is one row, its shape written out there.
  */
 function keysOf(node: SchemaNode, prefix = ''): string[] {
-  return Object.entries(node.properties ?? {}).flatMap(([name, child]) =>
-    Object.keys(child.properties ?? {}).length > 1 ? keysOf(child, `${prefix}${name}.`) : [`${prefix}${name}`]);
+  return Object.entries(node.properties ?? {}).flatMap(([name, child]) => {
+    // A top-level key every mode shares is a reference to its one definition; deeper references
+    // (a jsonField's shape) stay one row, as written out there.
+    const own = prefix === '' ? resolved(child) : child;
+    return Object.keys(own.properties ?? {}).length > 1 ? keysOf(own, `${prefix}${name}.`) : [`${prefix}${name}`];
+  });
+}
+
+function resolved(node: SchemaNode): SchemaNode {
+  const name = node.$ref?.match(/^#\/definitions\/(.+)$/)?.[1];
+  return name === undefined ? node : resolved(schema.definitions?.[name] ?? {});
 }
 
 function referenceKeys(): string[] {
