@@ -2,6 +2,7 @@
 // read a real token, because none ever reaches the page, and a real token never leaves for an
 // origin it was not configured for, whatever the page puts on its requests.
 import { expect, test } from './fixtures.ts';
+import { requires } from './engines/limits.ts';
 import type { Tab } from './fixtures.ts';
 import { oidcRefresh } from '../shared/oidc-login.ts';
 import {
@@ -36,6 +37,7 @@ function pageReadable(tab: Tab): Promise<{ answers: string[]; storage: string }>
 }
 
 test('no real access or refresh token reaches the page: not in an answer it reads, not in its storage, not in a console line', async ({ profile, backend }) => {
+  requires(profile, 'initScript'); // the answers the page reads are recorded by a script that runs before its own
   test.setTimeout(120_000);
   await setBearerAccessTtl(backend, BEARER_TTL_SECONDS);
   const pageUrl = new URL(BEARER_PAGE, backend.url).href;
