@@ -41,7 +41,13 @@ export async function loadDashboards(tabs: readonly Tab[], loads: number): Promi
   await Promise.all(tabs.map((tab) => tab.evaluate((times) => {
     for (let i = 0; i < times; i += 1) document.getElementById('dashboard')!.click();
   }, loads)));
-  for (const tab of tabs) await tab.waitForFunction(`document.getElementById('loads')?.textContent === '${loads}'` as unknown as () => unknown, 60_000);
+  // A function, not a string: not every driver evaluates a string (WebKit's takes functions only).
+  await Promise.all(tabs.map((tab) => tab.evaluate((wanted) => {
+    (window as unknown as { wantedLoads: string }).wantedLoads = String(wanted);
+  }, loads)));
+  for (const tab of tabs) {
+    await tab.waitForFunction(() => document.getElementById('loads')?.textContent === (window as unknown as { wantedLoads: string }).wantedLoads, 60_000);
+  }
   return Promise.all(tabs.map((tab) => tab.evaluate(() => {
     const read = (id: string) => Number(document.getElementById(id)?.textContent);
     return { loads: read('loads'), succeeded: read('succeeded'), failed: read('failed') };

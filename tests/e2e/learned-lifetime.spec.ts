@@ -9,6 +9,7 @@
 //   generation would spend a refresh token twice and revoke the session.
 import { adopterPage, count, expect, logIn, openControlledTabs, test, type Tab } from './fixtures.ts';
 import { BACKEND_KINDS } from './backends.ts';
+import { can, requires } from './engines/limits.ts';
 
 // Starting the flask app takes seconds, Firefox a browser per profile; the traffic itself runs
 // for EXPIRIES lifetimes.
@@ -81,8 +82,10 @@ for (const backendKind of BACKEND_KINDS) {
         `${stats.refreshRequests} refreshes, ${stats.reuseDetected} reuse, ${count(statuses, 200)}/${statuses.length} succeeded`);
 
       expect(count(statuses, 200)).toBe(statuses.length);
-      // Only the login's token met its expiry on the wire; every later one was refreshed ahead.
-      expect(stats.expiredAccessTokens).toBe(1);
+      // Only the login's token met its expiry on the wire; every later one was refreshed ahead. An
+      // engine without cookie change events does not see the login start: its first refresh's
+      // token is the first whose lifetime it can measure, so two tokens meet their expiry.
+      expect(stats.expiredAccessTokens).toBe(can(profile, 'cookieChangeEvents') ? 1 : 2);
       // Every expiry was passed by a refresh (tokens kept dying: without one, requests would fail)...
       expect(stats.refreshSucceeded).toBeGreaterThanOrEqual(EXPIRIES);
       expect(stats.refreshRequests).toBe(stats.refreshSucceeded);
@@ -94,6 +97,7 @@ for (const backendKind of BACKEND_KINDS) {
     });
 
     test('a lifetime that shrinks and a token revoked early cost at most one 401 round each, one refresh per generation', async ({ profile, backend }) => {
+      requires(profile, 'cookieChangeEvents'); // its counts assume the lifetime learned from the login's token
       // From 8 s to 4 s: the refresh ahead of an 8 s token comes 6.5 s into its life, so the first
       // 4 s token meets its expiry whatever the rounding of either lifetime.
       await backend.control({ accessTtlSeconds: LONG_TTL_SECONDS, rotation: true, reuseDetection: true, sessionCookies: true });
