@@ -1,10 +1,13 @@
 // The bearer demo page's wiring: the app (oidc-app.ts), the live panel, and a small handle for
 // the browser tests (window.bearerDemo), which drive five of these tabs.
 import type { UserManager } from 'oidc-client-ts';
+import { brokerNames, namespaceOfScope } from '../../sw/broker-names.ts';
 import { isBrokerOn, openDemoChannel, setBrokerOn } from '../broker-switch.ts';
 import { byId, log, showNumber } from '../panel.ts';
 import { type ApiTally, callApiEvery, completeLoginRedirect, createUserManager, type RenewTally } from './oidc-app.ts';
 
+/** The scope index.html registers the broker with (data-scope). */
+const BEARER_SCOPE = '/bearer/';
 const STATS_POLL_MS = 1000;
 const API_INTERVAL_MS = 500;
 const SERVER_COUNTERS = ['loginGrants', 'refreshGrants', 'refreshFailed', 'reuseDetected', 'grantsRevoked', 'apiOk', 'api401'];
@@ -75,7 +78,9 @@ function listen(): void {
     showTab();
     log(`oidc-client-ts: silent renew failed (${error.message})`, 'warn');
   });
-  new BroadcastChannel('token-broker').addEventListener('message', (event: MessageEvent<unknown>) => {
+  // The worker of the scope /bearer/ speaks on its scope's channel ("token-broker:bearer",
+  // broker-names.ts), not on the "/" scope's "token-broker": on that one this page heard nothing.
+  new BroadcastChannel(brokerNames(namespaceOfScope(BEARER_SCOPE)).channel).addEventListener('message', (event: MessageEvent<unknown>) => {
     brokerHeard.push(event.data);
     const type = (event.data as { type?: unknown } | null)?.type;
     log(`Broker: ${String(type)}`, type === 'session-expired' || type === 'refresh-failed' ? 'warn' : 'good');
