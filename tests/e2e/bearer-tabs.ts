@@ -54,13 +54,17 @@ export async function openBearerTab(profile: Profile, backend: BearerBackend, co
  * through the provider, whose demo interaction needs no typing), then reopens the test's page.
  */
 export async function logInThroughProvider(tab: Tab, backend: BearerBackend, path = BEARER_PAGE): Promise<void> {
+  // The page before the login is marked: a tab that still holds an earlier login (an ended
+  // session's user stays in oidc-client-ts's storage) would otherwise pass the check below before
+  // the login's navigation has even begun (Firefox: the first check came first, no login was made).
   await tab.evaluate(() => {
+    (window as unknown as { beforeLogin?: boolean }).beforeLogin = true;
     setTimeout(() => document.getElementById('login')?.click(), 0);
   });
-  // Back on the page, the library has exchanged the code: its user is stored.
+  // Back on the page (a new document), the library has exchanged the code: its user is stored.
   await untilInTab(tab, async () => {
     const demo = (window as unknown as { bearerDemo?: BearerDemoHandle }).bearerDemo;
-    return location.pathname === '/bearer/' && !location.search.includes('code=') && demo?.ready === true && (await demo.tokens()).access !== undefined;
+    return (window as unknown as { beforeLogin?: boolean }).beforeLogin !== true && location.pathname === '/bearer/' && !location.search.includes('code=') && demo?.ready === true && (await demo.tokens()).access !== undefined;
   });
   await tab.goto(new URL(path, backend.url).href);
   await untilInTab(tab, () => (window as unknown as { bearerDemo?: BearerDemoHandle }).bearerDemo?.ready === true);
