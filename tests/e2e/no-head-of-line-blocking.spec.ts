@@ -7,6 +7,7 @@
 // HTTP/2 origin (https, self-signed certificate): http2-origin.ts. The order of events on the
 // server is the proof; no time is asserted: the other request's answer came while all 16
 // long-polls were still unanswered (they are held 10 s, the server's longest).
+import { requires } from './engines/limits.ts';
 import { expect, logIn, type Tab, test } from './fixtures.ts';
 import { startHttp2Origin, type Http2Origin } from './http2-origin.ts';
 
@@ -27,6 +28,7 @@ async function untilServerSaw(path: string, wanted: number): Promise<void> {
 }
 
 test('on HTTP/2, 16 long-polls open across tabs do not stop another API request: it reaches the server and is answered while they are all still open', async ({ profile }) => {
+  requires(profile, 'serviceWorkerOnUntrustedHttps');
   const tabs: Tab[] = [];
   for (let i = 0; i < TABS; i += 1) {
     const tab = await profile.openTab(new URL('minimal.html', origin.url).href);

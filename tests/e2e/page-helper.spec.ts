@@ -38,7 +38,14 @@ function heard(tab: Tab): Promise<string[]> {
 }
 
 async function untilEveryTabHeard(tabs: readonly Tab[], wanted: number): Promise<void> {
-  for (const tab of tabs) await tab.waitForFunction(`window.heard.length >= ${wanted}` as unknown as () => unknown, 15_000);
+  // A function, not a string: not every driver evaluates a string (WebKit's takes functions only).
+  await Promise.all(tabs.map((tab) => tab.evaluate((n) => {
+    (window as unknown as { wantedHeard: number }).wantedHeard = n;
+  }, wanted)));
+  for (const tab of tabs) {
+    await tab.waitForFunction(() => (window as unknown as { heard: string[]; wantedHeard: number }).heard.length
+      >= (window as unknown as { wantedHeard: number }).wantedHeard, 15_000);
+  }
 }
 
 test('every tab\'s callbacks fire once per outcome: refreshed, refresh-failed, session-expired, refreshed again after a new login', async ({ profile, backend }) => {
