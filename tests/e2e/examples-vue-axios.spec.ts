@@ -4,6 +4,7 @@
 // server, every request succeeds, the interceptor never fires.
 import { buildExample, loadDashboards, serveBuiltExample } from './example-builds.ts';
 import type { Tab } from './engines/engine.ts';
+import { can } from './engines/limits.ts';
 import { expect, test } from './fixtures.ts';
 
 test.use({ backendKind: 'flask', backendFiles: { 'examples/.keep': '' } });
@@ -48,5 +49,8 @@ test('vue-axios: 3 tabs load their dashboards after expiry: one refresh at flask
   expect(stats.refreshRequests).toBe(1);
   expect(stats.reuseDetected).toBe(0);
   expect(stats.sessionsRevoked).toBe(0);
-  expect(stats.apiSucceeded).toBe(total);
+  // Every request the page made succeeded (above); the server counts each one where the engine
+  // sends identical in-flight XHR GETs separately, and fewer where it merges them (WebKit).
+  if (can(profile, 'separateIdenticalXhrGets')) expect(stats.apiSucceeded).toBe(total);
+  else expect(stats.apiSucceeded).toBeLessThanOrEqual(total);
 });

@@ -5,7 +5,7 @@
 import { test } from '@playwright/test';
 import type { EngineName, Profile } from './engine.ts';
 
-export type Capability = 'stopServiceWorkers' | 'offline' | 'reloadBypassingCache' | 'workerConsole' | 'workerMemory' | 'pageConsole' | 'cookieExpiry' | 'streamRequestBody' | 'unfinishedUnauthorizedBody' | 'initScript' | 'cookieChangeEvents' | 'serviceWorkerOnUntrustedHttps';
+export type Capability = 'stopServiceWorkers' | 'offline' | 'reloadBypassingCache' | 'workerConsole' | 'workerMemory' | 'pageConsole' | 'cookieExpiry' | 'streamRequestBody' | 'unfinishedUnauthorizedBody' | 'initScript' | 'cookieChangeEvents' | 'serviceWorkerOnUntrustedHttps' | 'separateIdenticalXhrGets';
 
 export const ENGINE_LIMITS: Readonly<Record<EngineName, Partial<Record<Capability, string>>>> = {
   chromium: {},
@@ -26,6 +26,7 @@ export const ENGINE_LIMITS: Readonly<Record<EngineName, Partial<Record<Capabilit
     workerMemory: "WebDriver classic has no command that reads a service worker's memory",
     cookieExpiry: "WebKit's Cookie Store API gives no expires unless the testable feature CookieStoreAPIExtendedAttributes is on, and Safari ships it off: the broker refreshes on the first 401 after an expiry",
     unfinishedUnauthorizedBody: "WebKitGTK 2.50's network stack hands over a 401 (or 407) only once its whole body has arrived, with or without a service worker (measured: a 401 whose body ends after 2.5 s reaches the page at 2.5 s; one whose body never ends, with 70 KB sent, never does; 400, 403, 500 and 200 arrive at once): such a 401 reaches neither the page nor the worker",
+    separateIdenticalXhrGets: "WebKit sends identical XHR GETs that are in flight at once in one page as one request, before any worker sees them (measured: 6 such GETs, 1 at the server; fetch() GETs are not merged): the server counts fewer requests than the page made",
     serviceWorkerOnUntrustedHttps: "WebKitGTK gives no service worker (navigator.serviceWorker is undefined) to a page on an HTTPS origin whose self-signed certificate the session accepted as an exception, and the test's HTTP/2 origin can only have such a certificate",
     cookieChangeEvents: "WebKit's Cookie Store API delivers no change events, to pages or to workers: a login goes unseen, so the broker learns the credentials' lifetime one expiry later (from its own first refresh)",
     initScript: 'WebDriver classic has no init scripts (a script of the test that runs in the page before its own scripts), so the answers a page reads cannot be recorded from inside it',
