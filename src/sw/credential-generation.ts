@@ -16,6 +16,10 @@ export interface CredentialGeneration {
   /** The server refused a refresh made with these credentials: a fingerprint of them (never their
    * values). No refresh is sent again until the credentials differ (a new login). */
   readonly refusedCredentials?: string;
+  /** A refresh made with these credentials failed (not a refusal): a fingerprint of them. The
+   * cooldown after the failure holds only while the credentials are these: a new login's are not
+   * held for a failure of the ones before it (refresh-policy.ts). */
+  readonly failedCredentials?: string;
   /** How many refreshes in a row did not help (their replays still met an expired answer) before
    * the one that began this generation: the backoff grows with it. */
   readonly unhelpfulRefreshes?: number;

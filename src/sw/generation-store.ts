@@ -83,7 +83,7 @@ function isGeneration(value: unknown): value is CredentialGeneration {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<keyof CredentialGeneration, unknown>;
   return typeof record.generation === 'number' && typeof record.refreshedAtMs === 'number' &&
-    optional(record.failedAtMs, 'number') && optional(record.refusedCredentials, 'string') &&
+    optional(record.failedAtMs, 'number') && optional(record.refusedCredentials, 'string') && optional(record.failedCredentials, 'string') &&
     optional(record.unhelpfulRefreshes, 'number') && optional(record.refreshSentAtMs, 'number') &&
     optional(record.lifetimeMs, 'number');
 }

@@ -219,6 +219,9 @@ export class RefreshCoordinator {
       case 'not-expiry': return { kind: 'not-expiry' };
       case 'backoff': return { kind: 'failed', reason: 'backoff after a refresh that did not help' };
       case 'cooldown': return despiteRecentFailure ? undefined : { kind: 'failed', reason: 'cooldown after a failed refresh' };
+      // Decided under the lock, where the credentials are read (#run): the 401s of a storm join
+      // that one check as they would join a refresh.
+      case 'cooldown-unless-new-credentials': return undefined;
     }
   }
 
@@ -268,7 +271,7 @@ export class RefreshCoordinator {
       const fingerprint = await credentials.fingerprint?.();
       // Another worker's outcome, read under the lock: its refusal of these same credentials, or its recent failure.
       if (latest.refusedCredentials !== undefined && latest.refusedCredentials === fingerprint) return { kind: 'session-expired' };
-      if (!despiteRecentFailure && inFailureCooldown(latest, this.#now(), this.#options.cooldownMs)) {
+      if (!despiteRecentFailure && inFailureCooldown(latest, this.#now(), this.#options.cooldownMs, fingerprint)) {
         return { kind: 'failed', reason: 'cooldown after a failed refresh' };
       }
       // The new credentials are issued after this (lifetime-learner.ts).
@@ -311,10 +314,12 @@ export class RefreshCoordinator {
     // A refusal is remembered by the credentials it refused (without a fingerprint, only by its
     // time, as any failure); an earlier refusal of other credentials no longer holds.
     // A refused session's tokens are worthless: the vault is cleared with the refusal, in one write.
-    const { refusedCredentials: _earlierRefusal, secret, ...sameGeneration } = latest;
-    const refused = result.kind === 'refused' && fingerprint !== undefined ? { refusedCredentials: fingerprint } : {};
+    // A failure is remembered with the credentials it failed with, so that a new login is not held
+    // by the cooldown of a failure before it.
+    const { refusedCredentials: _earlierRefusal, failedCredentials: _earlierFailure, secret, ...sameGeneration } = latest;
+    const remembered = fingerprint === undefined ? {} : result.kind === 'refused' ? { refusedCredentials: fingerprint } : { failedCredentials: fingerprint };
     const kept = result.kind === 'refused' || secret === undefined ? {} : { secret };
-    await this.#write({ ...sameGeneration, ...kept, failedAtMs: this.#now(), ...refused });
+    await this.#write({ ...sameGeneration, ...kept, failedAtMs: this.#now(), ...remembered });
     if (result.kind === 'refused') {
       // Once per ended session: later 401s with the same credentials never reach the network again.
       this.#options.announce({ type: 'session-expired' });

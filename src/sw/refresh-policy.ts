@@ -23,7 +23,7 @@ export const MAX_BACKOFF_MS = 60_000;
 export type ExpiryEvidence = 'positive' | 'presumed';
 
 /** Why a refresh must not start now; undefined: it may. */
-export type RefreshHold = 'not-expiry' | 'backoff' | 'cooldown' | undefined;
+export type RefreshHold = 'not-expiry' | 'backoff' | 'cooldown' | 'cooldown-unless-new-credentials' | undefined;
 
 /** ms since the epoch; cannot step back within one worker. */
 export function workerClockMs(): number {
@@ -47,9 +47,14 @@ export function unhelpfulRefreshesAfter(record: CredentialGeneration, latestDidN
   return latestDidNotHelp ? (record.unhelpfulRefreshes ?? 0) + 1 : 0;
 }
 
-/** A failed refresh (not a refusal: that one waits for new credentials instead) holds the next one for cooldownMs. */
-export function inFailureCooldown(record: CredentialGeneration, nowMs: number, cooldownMs: number): boolean {
+/**
+ * A failed refresh (not a refusal: that one waits for new credentials instead) holds the next one
+ * for cooldownMs, unless the credentials are known to differ from the ones it failed with
+ * (`fingerprint`: the current ones; undefined when not read, or not known).
+ */
+export function inFailureCooldown(record: CredentialGeneration, nowMs: number, cooldownMs: number, fingerprint?: string): boolean {
   if (record.refusedCredentials !== undefined) return false;
+  if (fingerprint !== undefined && record.failedCredentials !== undefined && fingerprint !== record.failedCredentials) return false;
   const sinceFailure = ageMs(nowMs, record.failedAtMs);
   return sinceFailure !== undefined && sinceFailure < cooldownMs;
 }
@@ -75,6 +80,10 @@ export function refreshHold(record: CredentialGeneration, input: RefreshHoldInpu
   // Storms are kept away by spacing refreshes that do not help, not by ignoring expiries.
   const unhelpful = unhelpfulRefreshesAfter(record, latestDidNotHelp);
   if (sinceRefresh !== undefined && sinceRefresh < backoffMs(unhelpful, cooldownMs)) return 'backoff';
-  if (inFailureCooldown(record, nowMs, cooldownMs)) return 'cooldown';
+  if (inFailureCooldown(record, nowMs, cooldownMs)) {
+    // The credentials may have changed since (a new login): only a read of them tells, and that
+    // is made under the lock (refresh-coordinator.ts). Without a record of them, the time decides.
+    return record.failedCredentials === undefined ? 'cooldown' : 'cooldown-unless-new-credentials';
+  }
   return undefined;
 }

@@ -19,7 +19,6 @@ test('data-wait-for-control: a shift-reloaded page ends controlled and its first
   // read csrf_refresh_token (its Cookie Store blind, and the only tab the one reloading, which did
   // not answer the cookie bridge in time): no refresh was sent and the app got its 401. Fixed
   // first, then this runs again.
-  test.fixme(profile.engine === 'chromium', 'known defect: the refresh cookie unreadable while the only tab reloads (worker log: "could not be read; no refresh sent")');
   // The first load itself waits for control and reloads: let it settle before going on.
   const tab = await openTab(profile, backend, 'app-wait.html');
   expect((await firstCallOfPage(tab, true)).controlled).toBe(true);

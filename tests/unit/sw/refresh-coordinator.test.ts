@@ -201,6 +201,41 @@ describe('RefreshCoordinator', () => {
     expect(await store.read()).toMatchObject({ generation: 0, refreshedAtMs: 0, failedAtMs: 1_000_000 });
   });
 
+  it('a failure holds the next refresh for the cooldown only while the credentials are the ones it failed with: a new login refreshes at once', async () => {
+    // Seen in a browser: the app called its API before any login, the refresh could not be sent
+    // (no CSRF cookie yet), the user logged in, and an expiry within the cooldown met a refusal
+    // to refresh that had nothing to do with the new session.
+    let failing = true;
+    const { coordinator, clock, refreshCalls, credentialValues, store } = setup({
+      answer: async () => (failing ? { kind: 'failed', reason: 'no refresh cookie' } : { kind: 'refreshed' }),
+    });
+    expect(await coordinator.refreshFrom(0)).toEqual({ kind: 'failed', reason: 'no refresh cookie' });
+    clock.nowMs += 100;
+    expect(await coordinator.refreshFrom(0)).toEqual({ kind: 'failed', reason: 'cooldown after a failed refresh' });
+    expect(refreshCalls).toHaveLength(1);
+
+    credentialValues.current = 'session-2';
+    failing = false;
+    expect(await coordinator.refreshFrom(0)).toEqual({ kind: 'refreshed', generation: 1 });
+    expect(refreshCalls).toHaveLength(2);
+    expect(await store.read()).not.toHaveProperty('failedCredentials');
+  });
+
+  it('a second worker also refreshes at once for credentials other than the ones a failure was made with', async () => {
+    const store = new MemoryGenerationStore();
+    const first = setup({ store, answer: async () => ({ kind: 'failed', reason: 'status 503' }) });
+    expect(await first.coordinator.refreshFrom(0)).toEqual({ kind: 'failed', reason: 'status 503' });
+    const same = setup({ store });
+    same.clock.nowMs += 500;
+    await same.coordinator.ready();
+    expect(await same.coordinator.refreshFrom(0)).toEqual({ kind: 'failed', reason: 'cooldown after a failed refresh' });
+    const other = setup({ store, credentialValues: { current: 'session-2' } });
+    other.clock.nowMs += 500;
+    await other.coordinator.ready();
+    expect(await other.coordinator.refreshFrom(0)).toEqual({ kind: 'refreshed', generation: 1 });
+    expect(same.refreshCalls.length + other.refreshCalls.length).toBe(1);
+  });
+
   it('gives up when the lock is not granted within the timeout, without refreshing', async () => {
     const { coordinator, refreshCalls } = setup({ lock: heldLock });
     expect(await coordinator.refreshFrom(0)).toEqual({ kind: 'failed', reason: 'timeout' });
