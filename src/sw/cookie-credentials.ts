@@ -11,17 +11,15 @@
 import { AccessExpiryTracker, type CookieWithExpiry } from './access-expiry.ts';
 import type { CookieModeConfig, HeaderValue } from './config.ts';
 import { fingerprintOf } from './credential-fingerprint.ts';
-import type { ClientContext, CredentialSource, RefreshResult, StampedCredentials } from './credential-source.ts';
+import type { ClientContext, CredentialSource, RefreshResult, StampedCredentials, StampTarget } from './credential-source.ts';
 import { jsonFieldMatches } from './expiry-detector.ts';
+import { StampCache, type CookieValues } from './stamp-cache.ts';
 
 /** The part of the Cookie Store API the broker uses (not yet in TypeScript's worker types). A
  * reader that asks the tabs may prefer the requesting tab; the Cookie Store API ignores `client`. */
 export interface CookieReader {
   get(name: string, client?: ClientContext): Promise<CookieWithExpiry | null | undefined>;
 }
-
-/** Cookie values read at one moment, by name; null where there was no such cookie. */
-type CookieValues = ReadonlyMap<string, CookieWithExpiry | null>;
 
 /** How long a successful refresh waits for the new cookie values to be readable. Measured in
  * Firefox ESR 153: readable at the first read, and at most 13 ms after the answer. A backend that
@@ -36,8 +34,10 @@ export class CookieCredentials implements CredentialSource {
   /** Every cookie a stamp needs, each read once: the headers' and the one that tells the expiry. */
   readonly #stampCookieNames: readonly string[];
   readonly #accessExpiry = new AccessExpiryTracker();
+  readonly #kept: StampCache;
 
-  constructor(config: CookieModeConfig, cookies: CookieReader, fetchImpl?: typeof fetch) {
+  constructor(config: CookieModeConfig, cookies: CookieReader, fetchImpl?: typeof fetch, kept = new StampCache()) {
+    this.#kept = kept;
     this.#config = config;
     this.#cookies = cookies;
     this.#stampCookieNames = [...new Set([...cookieNames(config.headers), ...(config.accessExpiry ? [config.accessExpiry.cookie] : [])])];
@@ -46,14 +46,42 @@ export class CookieCredentials implements CredentialSource {
     this.#fetch = fetchImpl ?? ((input, init) => fetch(input, init));
   }
 
-  async stamp(headers: Headers, client?: ClientContext): Promise<StampedCredentials> {
-    const cookies = await this.#read(this.#stampCookieNames, client);
+  async stamp(headers: Headers, client?: ClientContext, target?: StampTarget): Promise<StampedCredentials> {
+    const kept = target?.replayable ? this.#kept.get() : undefined;
+    const cookies = kept ?? await this.#kept.read(() => this.#read(this.#stampCookieNames, client));
     setHeaders(headers, this.#config.headers, cookies);
     const expiryCookie = this.#config.accessExpiry?.cookie;
-    return { expiresAtMs: expiryCookie === undefined ? undefined : this.#accessExpiry.expiresAtMs(cookies.get(expiryCookie)) };
+    const expiresAtMs = expiryCookie === undefined ? undefined : this.#accessExpiry.expiresAtMs(cookies.get(expiryCookie));
+    return kept ? { expiresAtMs, kept } : { expiresAtMs };
+  }
+
+  keepStampedValues(): void {
+    this.#kept.enable();
+  }
+
+  forgetStampedValues(): void {
+    this.#kept.forget();
+  }
+
+  /** Do the stamped cookies read now other than `kept` (a stamp's record of the values it set)? */
+  async stampOutdated(kept: unknown): Promise<boolean> {
+    if (!(kept instanceof Map)) return false;
+    const stamped = kept as CookieValues;
+    const now = await this.#kept.read(() => this.#read(this.#stampCookieNames));
+    return cookieNames(this.#config.headers).some((name) => now.get(name)?.value !== stamped.get(name)?.value);
   }
 
   async refresh(signal: AbortSignal): Promise<RefreshResult> {
+    try {
+      return await this.#refresh(signal);
+    } finally {
+      // A refresh sets new cookies, or may have: the next stamp reads them (their change events
+      // come too, later).
+      this.#kept.forget();
+    }
+  }
+
+  async #refresh(signal: AbortSignal): Promise<RefreshResult> {
     const { url, method, credentials } = this.#config.refresh;
     const stampedNames = cookieNames(this.#config.headers);
     // One read for both: the refresh's own headers, and the values a stamp would send now.

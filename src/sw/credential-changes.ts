@@ -10,6 +10,7 @@ import { isBearerMode, type TokenBrokerConfig } from './config.ts';
 /** The part of ServiceWorkerRegistration.cookies (CookieStoreManager) used here; missing in some engines. */
 export interface CookieChangeSubscriptions {
   subscribe(subscriptions: readonly { readonly name: string; readonly url: string }[]): Promise<void>;
+  getSubscriptions?(): Promise<readonly { readonly name?: string }[]>;
 }
 
 /** The cookies whose values a stamp sets as headers: a change to any of them is new credentials. */
@@ -25,13 +26,35 @@ export function stampedCookieNames(config: TokenBrokerConfig): string[] {
  */
 export async function subscribeToCookieChanges(
   subscriptions: CookieChangeSubscriptions | undefined, scopeUrl: string, names: readonly string[],
-): Promise<void> {
-  if (!subscriptions || names.length === 0) return;
+): Promise<boolean> {
+  if (!subscriptions || names.length === 0) return false;
   try {
     await subscriptions.subscribe(names.map((name) => ({ name, url: scopeUrl })));
+    return true;
   } catch {
     // An engine that refuses (no Cookie Store API for this scope): as if it had none.
+    return false;
   }
+}
+
+/** Does this registration hear the changes of every one of `names` (subscribed by an earlier start)? Never rejects. */
+export async function subscribedToAll(subscriptions: CookieChangeSubscriptions | undefined, names: readonly string[]): Promise<boolean> {
+  if (!subscriptions?.getSubscriptions || names.length === 0) return false;
+  try {
+    const subscribed = new Set((await subscriptions.getSubscriptions()).map((subscription) => subscription.name));
+    return names.every((name) => subscribed.has(name));
+  } catch {
+    return false;
+  }
+}
+
+/** Did a `cookiechange` event set or delete one of `names`? */
+export function touchesCookieOf(event: unknown, names: readonly string[]): boolean {
+  const { changed, deleted } = (event ?? {}) as { changed?: unknown; deleted?: unknown };
+  return [changed, deleted].some((list) => Array.isArray(list) && list.some((cookie: unknown) => {
+    const { name } = (cookie ?? {}) as { name?: unknown };
+    return typeof name === 'string' && names.includes(name);
+  }));
 }
 
 /** Did a `cookiechange` event set a new value on one of `names`? A deletion (a logout) is no new credentials. */

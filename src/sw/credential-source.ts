@@ -26,12 +26,17 @@ export interface StampedCredentials {
   readonly refreshAtMs?: number;
   /** false: there is nothing to refresh with (no session in the vault): a 401 goes to the page as it came. */
   readonly refreshable?: boolean;
+  /** Set where the stamp came from values kept since an earlier read (stamp-cache.ts), not a fresh
+   * one: the source's own record of them, for stampOutdated. */
+  readonly kept?: unknown;
 }
 
 /** The request being stamped: a source that binds credentials to it (DPoP) needs its URL and method. */
 export interface StampTarget {
   readonly url: string;
   readonly method: string;
+  /** The request can be sent again (its body is held): only then may kept values stamp it. */
+  readonly replayable?: boolean;
 }
 
 export interface CredentialSource {
@@ -42,4 +47,10 @@ export interface CredentialSource {
   /** A fingerprint of the credentials a refresh would present now (credential-fingerprint.ts), so
    * that a refused session can be told from a new login; undefined where the source cannot tell. */
   fingerprint(): Promise<string | undefined>;
+  /** Values kept between stamps may be used from now on: the worker hears every change of them. */
+  keepStampedValues?(): void;
+  /** A stamped credential changed (or may have): kept values are dropped. */
+  forgetStampedValues?(): void;
+  /** Did the credentials move since a stamp made from kept values (`kept`)? Reads them afresh. */
+  stampOutdated?(kept: unknown): Promise<boolean>;
 }

@@ -8,6 +8,7 @@
 export type Decision =
   | 'held' // waited for a refresh in flight before its send
   | 'refreshing ahead' // its credentials were about to expire: a refresh first
+  | 'restamped' // stamped from kept cookie values that had changed (a 4xx came back): sent again with the current ones
   | 'sent once' // not replayable (body too large, a stream past the budget): its answer goes back as it came
   | 'passed through' // its answer is not an expiry: back to the page untouched
   | 'refreshing' // an expiry answer: joins or starts the refresh of its generation

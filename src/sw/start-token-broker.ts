@@ -8,8 +8,7 @@ import { BrokerLife } from './broker-life.ts';
 import { BUILT_IN_CONFIG_GLOBAL } from './built-in-config.ts';
 import { withDefaults, type BrokerEnvironment, type BrokerScope } from './broker-environment.ts';
 import { brokerNames, namespaceOfScope } from './broker-names.ts';
-import { isBearerMode } from './config.ts';
-import { setsCookieOf, stampedCookieNames, subscribeToCookieChanges, type CookieChangeSubscriptions } from './credential-changes.ts';
+import { setsCookieOf, stampedCookieNames, subscribedToAll, subscribeToCookieChanges, touchesCookieOf, type CookieChangeSubscriptions } from './credential-changes.ts';
 import { IdbGenerationStore, openBrokerDatabase } from './generation-store.ts';
 import { createTokenBroker, installTokenBroker } from './install-token-broker.ts';
 import { CLAIM_MESSAGE } from './page-protocol.ts';
@@ -32,7 +31,7 @@ export function startTokenBroker(env: Partial<BrokerEnvironment> = {}): void {
   // The generation's read starts now, beside the saved config's (prefetched-generation.ts).
   const scopeStore = env.store ?? new PrefetchedGenerationStore(new IdbGenerationStore(database));
   // The started broker and the cookies it stamps, for the cookie change events (a login).
-  let started: { readonly broker: TokenBroker; readonly stampedCookies: readonly string[]; readonly learnLifetime: boolean } | undefined;
+  let started: { readonly broker: TokenBroker; readonly stampedCookies: readonly string[] } | undefined;
   const life = new BrokerLife<FetchEvent>({
     workerUrl: self.location.href,
     builtInConfig: self[BUILT_IN_CONFIG_GLOBAL],
@@ -47,7 +46,13 @@ export function startTokenBroker(env: Partial<BrokerEnvironment> = {}): void {
       const router = new Router();
       const broker = createTokenBroker(config, withDefaults({ ...env, store, names }, self));
       installTokenBroker(router, broker);
-      started = { broker, stampedCookies: stampedCookieNames(config), learnLifetime: !isBearerMode(config) && config.learnLifetime };
+      const stampedCookies = stampedCookieNames(config);
+      started = { broker, stampedCookies };
+      // A worker woken later finds the subscriptions an earlier one made at its activation: with
+      // them it hears every change of the stamped cookies, and may keep their values (stamp-cache.ts).
+      void subscribedToAll(self.registration.cookies, stampedCookies).then((hears) => {
+        if (hears) broker.keepStampedValues();
+      });
       return (event) => router.handleRequest({ request: event.request, event });
     },
   });
@@ -60,10 +65,12 @@ export function startTokenBroker(env: Partial<BrokerEnvironment> = {}): void {
 
   self.addEventListener('activate', (event) => {
     // Cookie change subscriptions need an active registration (Chromium refuses them at install);
-    // they outlive the worker, so a worker woken later need not make them again.
-    const subscribed = started?.learnLifetime
-      ? subscribeToCookieChanges(self.registration.cookies, self.registration.scope, started.stampedCookies)
-      : undefined;
+    // they outlive the worker, so a worker woken later need not make them again. They tell the
+    // lifetime learner when a login began, and let the stamped values be kept between requests.
+    const subscribed = started && subscribeToCookieChanges(self.registration.cookies, self.registration.scope, started.stampedCookies)
+      .then((hears) => {
+        if (hears) started?.broker.keepStampedValues();
+      });
     event.waitUntil(Promise.all([self.clients.claim(), subscribed]));
   });
 
@@ -77,6 +84,8 @@ export function startTokenBroker(env: Partial<BrokerEnvironment> = {}): void {
   // Added here, at the top level, as functional events must be. A change heard before the broker
   // started (it woke the worker) is ignored: this worker knows nothing of the generation yet.
   self.addEventListener('cookiechange', (event: Event) => {
-    if (started && setsCookieOf(event, started.stampedCookies)) started.broker.credentialsChanged();
+    if (!started) return;
+    if (touchesCookieOf(event, started.stampedCookies)) started.broker.stampedCookiesChanged();
+    if (setsCookieOf(event, started.stampedCookies)) started.broker.credentialsChanged();
   });
 }

@@ -24,6 +24,13 @@ import { UnauthorizedAnswers } from './unauthorized-answers.ts';
 // A 401 kept for the page while its replay runs is copied into memory up to this size.
 const MAX_COPIED_BODY_BYTES = 1024 * 1024;
 
+// The answers a server gives a request whose CSRF value or credentials it refuses (flask 401,
+// Django 403, Laravel 419, others 400), besides the config's own expiry statuses: only these make
+// the broker check whether kept cookie values stamped the request with an outdated value. Any 4xx
+// would also catch a validation error, and a coincident change of the cookies would then send
+// that request twice.
+const CREDENTIAL_REFUSAL_STATUSES: readonly number[] = [400, 401, 403, 419];
+
 export interface BrokeredRequestContext {
   /** The tab the request comes from, when known (the fetch event's clientId). */
   readonly client?: ClientContext;
@@ -57,6 +64,8 @@ interface StampedHeaders {
   readonly expiresAtMs: number | undefined;
   readonly refreshAtMs: number | undefined;
   readonly refreshable: boolean;
+  /** Stamped from values kept since an earlier read (stamp-cache.ts): the source's record of them. */
+  readonly kept: unknown;
 }
 
 interface SentRequest {
@@ -70,6 +79,8 @@ interface SentRequest {
   readonly answeredAtMs: number;
   /** false: it was stamped with nothing a refresh could renew (bearer mode without a session). */
   readonly refreshable?: boolean;
+  /** Stamped from kept values (stamp-cache.ts): their record; undefined after a fresh read. */
+  readonly kept?: unknown;
 }
 
 export class TokenBroker {
@@ -113,6 +124,16 @@ export class TokenBroker {
     return this.#bearerRoutes !== undefined;
   }
 
+  /** The worker hears every change of the stamped cookies from now on: their values may be kept between stamps (stamp-cache.ts). */
+  keepStampedValues(): void {
+    this.#credentials.keepStampedValues?.();
+  }
+
+  /** A stamped cookie changed or went away (the Cookie Store's change event): kept values are dropped. */
+  stampedCookiesChanged(): void {
+    this.#credentials.forgetStampedValues?.();
+  }
+
   /** A stamped cookie changed (the Cookie Store's change event): outside a refresh, credentials were issued (a login). */
   credentialsChanged(): void {
     if (this.#coordinator.refreshing || this.#coordinator.refreshEnded()) return;
@@ -154,12 +175,21 @@ export class TokenBroker {
 
   async #handleCaptured(request: Request, captured: ReplayableRequest, client: ClientContext | undefined): Promise<SentRequest> {
     await this.#coordinator.ready();
-    const first = await this.#send(captured, request.signal, client, request);
+    let first = await this.#send(captured, request.signal, client, request);
+    if (!captured.replayable) return this.#noted('sent once', request, first, `${first.response.status}, generation ${first.generation}`);
+    let answer = first.redirected || first.refreshable === false ? 'other' : await classifyAnswer(first.response, this.#config.expiredWhen);
+    // A positive expiry goes straight on to its refresh: a fresh read first would let requests
+    // waiting for a slot go out with the dead credentials meanwhile.
+    if (answer !== 'expired' && this.#mayBeOutdatedStamp(first)) {
+      const again = await this.#sendAgainIfOutdated(captured, first, request, client);
+      if (again !== first) {
+        first = again;
+        answer = first.redirected ? 'other' : await classifyAnswer(first.response, this.#config.expiredWhen);
+      }
+    }
     const status = `${first.response.status}, generation ${first.generation}`;
-    if (!captured.replayable) return this.#noted('sent once', request, first, status);
     if (first.redirected) return this.#noted('passed through', request, first, `${status}, through a redirect`);
     if (first.refreshable === false) return this.#noted('passed through', request, first, `${status}, no session to refresh`);
-    const answer = await classifyAnswer(first.response, this.#config.expiredWhen);
     if (answer === 'other') return this.#noted('passed through', request, first, status);
     if (answer === 'rejected') {
       // Never a refresh for it; one replay if it was sent with credentials that are no longer current.
@@ -203,6 +233,25 @@ export class TokenBroker {
   async #credentialsMovedSince(stampedGeneration: number, signal: AbortSignal): Promise<boolean> {
     if (this.#coordinator.refreshing) await untilAborted(signal, this.#coordinator.idle());
     return this.#coordinator.generation > stampedGeneration;
+  }
+
+  /** Stamped from kept values, and answered with what a CSRF mismatch may look like? */
+  #mayBeOutdatedStamp(sent: SentRequest): boolean {
+    if (sent.kept === undefined || sent.redirected) return false;
+    const { status } = sent.response;
+    return CREDENTIAL_REFUSAL_STATUSES.includes(status) || this.#config.expiredWhen.status.includes(status);
+  }
+
+  /**
+   * Sends once more if the kept values `first` was stamped with have changed since (a login whose
+   * change event had not yet come): its refusal (a CSRF mismatch) is then the broker's doing, and
+   * the page gets the answer to the values it would have sent itself.
+   */
+  async #sendAgainIfOutdated(captured: ReplayableRequest, first: SentRequest, request: Request, client: ClientContext | undefined): Promise<SentRequest> {
+    if (!(await this.#credentials.stampOutdated?.(first.kept))) return first;
+    discardBody(first.response);
+    this.#decisions.note('restamped', request, `${first.response.status}, generation ${first.generation}: the kept cookie values had changed`);
+    return this.#send(captured, request.signal, client, request);
   }
 
   /** Waits for a slot and for any refresh in flight, then stamps and sends. */
@@ -253,19 +302,20 @@ export class TokenBroker {
     }
     const generation = this.#coordinator.generation;
     const headers = new Headers(captured.headers);
-    const { expiresAtMs, refreshAtMs, refreshable = true } = await this.#credentials.stamp(headers, client, { url: captured.url, method: captured.method });
-    return { headers, generation, expiresAtMs, refreshAtMs, refreshable };
+    const target = { url: captured.url, method: captured.method, replayable: captured.replayable };
+    const { expiresAtMs, refreshAtMs, refreshable = true, kept } = await this.#credentials.stamp(headers, client, target);
+    return { headers, generation, expiresAtMs, refreshAtMs, refreshable, kept };
   }
 
-  async #fetchStamped(captured: ReplayableRequest, { headers, generation, refreshable }: StampedHeaders): Promise<SentRequest> {
+  async #fetchStamped(captured: ReplayableRequest, { headers, generation, refreshable, kept }: StampedHeaders): Promise<SentRequest> {
     const sentAtMs = this.#lifetime?.nowMs() ?? 0;
     const response = await this.#fetch(captured.build(headers, redirectModeOf(this.#config, captured)));
     const answeredAtMs = this.#lifetime?.nowMs() ?? 0;
     if (!isRedirect(response)) {
       if (response.ok) this.#lifetime?.answeredAlive(generation, sentAtMs);
-      return { response, generation, redirected: false, sentAtMs, answeredAtMs, refreshable };
+      return { response, generation, redirected: false, sentAtMs, answeredAtMs, refreshable, kept };
     }
-    return { response: await answerToRedirect(captured, response, this.#fetch), generation, redirected: true, sentAtMs, answeredAtMs, refreshable };
+    return { response: await answerToRedirect(captured, response, this.#fetch), generation, redirected: true, sentAtMs, answeredAtMs, refreshable, kept };
   }
 }
 
