@@ -52,7 +52,7 @@ export class CookieCredentials implements CredentialSource {
     setHeaders(headers, this.#config.headers, cookies);
     const expiryCookie = this.#config.accessExpiry?.cookie;
     const expiresAtMs = expiryCookie === undefined ? undefined : this.#accessExpiry.expiresAtMs(cookies.get(expiryCookie));
-    return kept ? { expiresAtMs, kept } : { expiresAtMs };
+    return kept ? { expiresAtMs, stampedWith: cookies, fromKeptValues: true } : { expiresAtMs, stampedWith: cookies };
   }
 
   keepStampedValues(): void {
@@ -63,10 +63,10 @@ export class CookieCredentials implements CredentialSource {
     this.#kept.forget();
   }
 
-  /** Do the stamped cookies read now other than `kept` (a stamp's record of the values it set)? */
-  async stampOutdated(kept: unknown): Promise<boolean> {
-    if (!(kept instanceof Map)) return false;
-    const stamped = kept as CookieValues;
+  /** Do the stamped cookies read now other than `stampedWith` (a stamp's record of the values it set)? */
+  async stampOutdated(stampedWith: unknown): Promise<boolean> {
+    if (!(stampedWith instanceof Map)) return false;
+    const stamped = stampedWith as CookieValues;
     const now = await this.#kept.read(() => this.#read(this.#stampCookieNames));
     return cookieNames(this.#config.headers).some((name) => now.get(name)?.value !== stamped.get(name)?.value);
   }

@@ -26,9 +26,10 @@ export interface StampedCredentials {
   readonly refreshAtMs?: number;
   /** false: there is nothing to refresh with (no session in the vault): a 401 goes to the page as it came. */
   readonly refreshable?: boolean;
-  /** Set where the stamp came from values kept since an earlier read (stamp-cache.ts), not a fresh
-   * one: the source's own record of them, for stampOutdated. */
-  readonly kept?: unknown;
+  /** The source's record of the values it set, for stampOutdated (cookie mode). */
+  readonly stampedWith?: unknown;
+  /** true where those values were kept since an earlier read (stamp-cache.ts), not read afresh. */
+  readonly fromKeptValues?: boolean;
 }
 
 /** The request being stamped: a source that binds credentials to it (DPoP) needs its URL and method. */
@@ -51,6 +52,6 @@ export interface CredentialSource {
   keepStampedValues?(): void;
   /** A stamped credential changed (or may have): kept values are dropped. */
   forgetStampedValues?(): void;
-  /** Did the credentials move since a stamp made from kept values (`kept`)? Reads them afresh. */
-  stampOutdated?(kept: unknown): Promise<boolean>;
+  /** Did the credentials move since a stamp (`stampedWith`, its record)? Reads them afresh. */
+  stampOutdated?(stampedWith: unknown): Promise<boolean>;
 }

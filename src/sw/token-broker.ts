@@ -9,7 +9,7 @@ import { BODY_READ_TIMEOUT_MS, readBodyWithin } from './bounded-body-read.ts';
 import type { TokenBrokerConfig } from './config.ts';
 import type { ClientContext, CredentialSource } from './credential-source.ts';
 import type { RefreshCoordinator } from './refresh-coordinator.ts';
-import { classifyAnswer, isExpiredAnswer } from './expiry-detector.ts';
+import { classifyAnswer, isExpiredAnswer, type AnswerKind } from './expiry-detector.ts';
 import { SILENT_DECISIONS, type Decision, type DecisionLog } from './decision-log.ts';
 import { HeldBodyBudget } from './held-body-budget.ts';
 import type { LifetimeLearner } from './lifetime-learner.ts';
@@ -64,8 +64,9 @@ interface StampedHeaders {
   readonly expiresAtMs: number | undefined;
   readonly refreshAtMs: number | undefined;
   readonly refreshable: boolean;
-  /** Stamped from values kept since an earlier read (stamp-cache.ts): the source's record of them. */
-  readonly kept: unknown;
+  /** The source's record of the values it stamped, and whether they were kept ones (stamp-cache.ts). */
+  readonly stampedWith: unknown;
+  readonly fromKeptValues: boolean;
 }
 
 interface SentRequest {
@@ -79,8 +80,9 @@ interface SentRequest {
   readonly answeredAtMs: number;
   /** false: it was stamped with nothing a refresh could renew (bearer mode without a session). */
   readonly refreshable?: boolean;
-  /** Stamped from kept values (stamp-cache.ts): their record; undefined after a fresh read. */
-  readonly kept?: unknown;
+  /** The source's record of the values it stamped (cookie mode), and whether they were kept ones. */
+  readonly stampedWith?: unknown;
+  readonly fromKeptValues?: boolean;
 }
 
 export class TokenBroker {
@@ -178,9 +180,7 @@ export class TokenBroker {
     let first = await this.#send(captured, request.signal, client, request);
     if (!captured.replayable) return this.#noted('sent once', request, first, `${first.response.status}, generation ${first.generation}`);
     let answer = first.redirected || first.refreshable === false ? 'other' : await classifyAnswer(first.response, this.#config.expiredWhen);
-    // A positive expiry goes straight on to its refresh: a fresh read first would let requests
-    // waiting for a slot go out with the dead credentials meanwhile.
-    if (answer !== 'expired' && this.#mayBeOutdatedStamp(first)) {
+    if (this.#mayBeOutdatedStamp(first, answer)) {
       const again = await this.#sendAgainIfOutdated(captured, first, request, client);
       if (again !== first) {
         first = again;
@@ -235,22 +235,30 @@ export class TokenBroker {
     return this.#coordinator.generation > stampedGeneration;
   }
 
-  /** Stamped from kept values, and answered with what a CSRF mismatch may look like? */
-  #mayBeOutdatedStamp(sent: SentRequest): boolean {
-    if (sent.kept === undefined || sent.redirected) return false;
+  /**
+   * Answered with what a CSRF mismatch may look like, by a request whose stamped cookie values may
+   * have moved before it reached the server? Kept values (stamp-cache.ts) may be older than a
+   * change whose event has not come; a fresh read may lag the jar too (seen in WebKit, a login in
+   * another tab). A positive expiry goes straight on to its refresh: a fresh read first would let
+   * requests waiting for a slot go out with the dead credentials meanwhile; a presumed one (a bare
+   * status) of a fresh read does too, and the refresh's replay reads afresh anyway.
+   */
+  #mayBeOutdatedStamp(sent: SentRequest, answer: AnswerKind): boolean {
+    if (sent.stampedWith === undefined || sent.redirected || answer === 'expired') return false;
+    if (answer === 'presumed-expired' && !sent.fromKeptValues) return false;
     const { status } = sent.response;
     return CREDENTIAL_REFUSAL_STATUSES.includes(status) || this.#config.expiredWhen.status.includes(status);
   }
 
   /**
-   * Sends once more if the kept values `first` was stamped with have changed since (a login whose
-   * change event had not yet come): its refusal (a CSRF mismatch) is then the broker's doing, and
-   * the page gets the answer to the values it would have sent itself.
+   * Sends once more if the values `first` was stamped with have changed since (a login whose
+   * change event had not yet come, or that a read had not yet seen): its refusal (a CSRF mismatch)
+   * is then owed to an old value, and the page gets the answer to the current ones.
    */
   async #sendAgainIfOutdated(captured: ReplayableRequest, first: SentRequest, request: Request, client: ClientContext | undefined): Promise<SentRequest> {
-    if (!(await this.#credentials.stampOutdated?.(first.kept))) return first;
+    if (!(await this.#credentials.stampOutdated?.(first.stampedWith))) return first;
     discardBody(first.response);
-    this.#decisions.note('restamped', request, `${first.response.status}, generation ${first.generation}: the kept cookie values had changed`);
+    this.#decisions.note('restamped', request, `${first.response.status}, generation ${first.generation}: the stamped cookie values had changed`);
     return this.#send(captured, request.signal, client, request);
   }
 
@@ -303,19 +311,19 @@ export class TokenBroker {
     const generation = this.#coordinator.generation;
     const headers = new Headers(captured.headers);
     const target = { url: captured.url, method: captured.method, replayable: captured.replayable };
-    const { expiresAtMs, refreshAtMs, refreshable = true, kept } = await this.#credentials.stamp(headers, client, target);
-    return { headers, generation, expiresAtMs, refreshAtMs, refreshable, kept };
+    const { expiresAtMs, refreshAtMs, refreshable = true, stampedWith, fromKeptValues = false } = await this.#credentials.stamp(headers, client, target);
+    return { headers, generation, expiresAtMs, refreshAtMs, refreshable, stampedWith, fromKeptValues };
   }
 
-  async #fetchStamped(captured: ReplayableRequest, { headers, generation, refreshable, kept }: StampedHeaders): Promise<SentRequest> {
+  async #fetchStamped(captured: ReplayableRequest, { headers, generation, refreshable, stampedWith, fromKeptValues }: StampedHeaders): Promise<SentRequest> {
     const sentAtMs = this.#lifetime?.nowMs() ?? 0;
     const response = await this.#fetch(captured.build(headers, redirectModeOf(this.#config, captured)));
     const answeredAtMs = this.#lifetime?.nowMs() ?? 0;
     if (!isRedirect(response)) {
       if (response.ok) this.#lifetime?.answeredAlive(generation, sentAtMs);
-      return { response, generation, redirected: false, sentAtMs, answeredAtMs, refreshable, kept };
+      return { response, generation, redirected: false, sentAtMs, answeredAtMs, refreshable, stampedWith, fromKeptValues };
     }
-    return { response: await answerToRedirect(captured, response, this.#fetch), generation, redirected: true, sentAtMs, answeredAtMs, refreshable, kept };
+    return { response: await answerToRedirect(captured, response, this.#fetch), generation, redirected: true, sentAtMs, answeredAtMs, refreshable, stampedWith, fromKeptValues };
   }
 }
 

@@ -18,7 +18,9 @@ for (const backendKind of BACKEND_KINDS) {
     test.use({ backendKind });
 
     test('logins in another tab while a tab keeps sending: every request succeeds at its first answer to the page, nothing refreshes', async ({ profile, backend }) => {
-      const [sender, loginTab] = await openControlledTabs(profile, backend, 2);
+      const tabs = await openControlledTabs(profile, backend, 2);
+      const sender = tabs[0]!;
+      const loginTab = tabs[1]!;
       await logIn(sender);
       // Warm: the worker has read (and, where it may, kept) the values before the logins start.
       expect(await fireBurst(sender, BURST)).toEqual(Array(BURST).fill(200));

@@ -50,12 +50,12 @@ describe('CookieCredentials', () => {
     // The preset stamps X-CSRF-TOKEN from csrf_access_token and reads the expiry from the same cookie.
     const credentials = new CookieCredentials(config, reader, answering(() => new Response()));
     const headers = new Headers();
-    expect(await credentials.stamp(headers)).toEqual({ expiresAtMs: expiresMs });
+    expect((await credentials.stamp(headers)).expiresAtMs).toBe(expiresMs);
     expect(headers.get('X-CSRF-TOKEN')).toBe('one');
     expect(reads).toEqual(['csrf_access_token']);
 
     const withoutExpiry = cookieConfig({ api: ['/api/'], refresh: { url: '/token/refresh' }, headers: { 'X-CSRF-TOKEN': { cookie: 'csrf_access_token' } } }, ORIGIN);
-    expect(await new CookieCredentials(withoutExpiry, reader, answering(() => new Response())).stamp(new Headers())).toEqual({ expiresAtMs: undefined });
+    expect(await new CookieCredentials(withoutExpiry, reader, answering(() => new Response())).stamp(new Headers())).toMatchObject({ expiresAtMs: undefined });
   });
 
   it('sends the refresh to refresh.url with the refresh CSRF cookie, and says how it went by status', async () => {

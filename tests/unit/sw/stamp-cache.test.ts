@@ -89,11 +89,11 @@ describe('CookieCredentials with kept values', () => {
     const { state, reader } = jar({ csrf_access_token: 'one' });
     const credentials = new CookieCredentials(FLASK, reader);
     credentials.keepStampedValues();
-    expect((await credentials.stamp(new Headers(), undefined, REPLAYABLE)).kept).toBeUndefined();
-    expect((await credentials.stamp(new Headers(), undefined, REPLAYABLE)).kept).toBeDefined();
+    expect((await credentials.stamp(new Headers(), undefined, REPLAYABLE)).fromKeptValues).toBeUndefined();
+    expect((await credentials.stamp(new Headers(), undefined, REPLAYABLE)).fromKeptValues).toBe(true);
     state.values.csrf_access_token = 'two'; // no change event yet
     const once = new Headers();
-    expect((await credentials.stamp(once, undefined, { ...REPLAYABLE, method: 'POST', replayable: false })).kept).toBeUndefined();
+    expect((await credentials.stamp(once, undefined, { ...REPLAYABLE, method: 'POST', replayable: false })).fromKeptValues).toBeUndefined();
     expect(once.get('X-CSRF-TOKEN')).toBe('two');
   });
 
@@ -102,12 +102,12 @@ describe('CookieCredentials with kept values', () => {
     const credentials = new CookieCredentials(FLASK, reader);
     credentials.keepStampedValues();
     await credentials.stamp(new Headers(), undefined, REPLAYABLE);
-    const { kept } = await credentials.stamp(new Headers(), undefined, REPLAYABLE);
-    expect(await credentials.stampOutdated(kept)).toBe(false);
+    const { stampedWith } = await credentials.stamp(new Headers(), undefined, REPLAYABLE);
+    expect(await credentials.stampOutdated(stampedWith)).toBe(false);
     state.values.csrf_access_token = 'two';
-    expect(await credentials.stampOutdated(kept)).toBe(true);
+    expect(await credentials.stampOutdated(stampedWith)).toBe(true);
     const headers = new Headers();
-    expect((await credentials.stamp(headers, undefined, REPLAYABLE)).kept).toBeDefined();
+    expect((await credentials.stamp(headers, undefined, REPLAYABLE)).fromKeptValues).toBe(true);
     expect(headers.get('X-CSRF-TOKEN')).toBe('two');
   });
 
@@ -206,6 +206,35 @@ describe('TokenBroker with kept values', () => {
     expect((await broker.handle(new Request(`${ORIGIN}/api/b`))).status).toBe(200);
     expect(server.refreshes).toBe(0);
     expect(server.sent.map((sent) => sent.csrf)).toEqual(['login-1', 'login-1', 'login-2']);
+  });
+
+  it('a fresh read that lagged the jar (seen in WebKit after a login in another tab) is also sent again once', async () => {
+    // The jar has the new login's value; the worker's first read still gives the old one.
+    const jarValue = 'login-2';
+    let readsBehind = 1;
+    const lagging: CookieReader = {
+      get: async () => {
+        if (readsBehind > 0) {
+          readsBehind -= 1;
+          return { value: 'login-1' };
+        }
+        return { value: jarValue };
+      },
+    };
+    const sent: (string | null)[] = [];
+    const fetchImpl = (async (input: RequestInfo | URL) => {
+      const csrf = (input as Request).headers.get('X-CSRF-TOKEN');
+      sent.push(csrf);
+      return csrf === jarValue ? new Response('ok') : new Response(JSON.stringify({ msg: 'CSRF double submit tokens do not match' }), { status: 401 });
+    }) as typeof fetch;
+    const credentials = new CookieCredentials(FLASK, lagging, fetchImpl);
+    const coordinator = new RefreshCoordinator({
+      credentials, store: new MemoryGenerationStore(), lock: new NoRefreshLock(), announce: () => undefined, refreshTimeoutMs: 1_000, cooldownMs: 1_000,
+    });
+    const broker = new TokenBroker({ config: FLASK, credentials, coordinator, fetch: fetchImpl });
+    const answer = await broker.handle(new Request(`${ORIGIN}/api/a`, { method: 'POST', body: 'x' }));
+    expect(answer.status).toBe(200);
+    expect(sent).toEqual(['login-1', 'login-2']);
   });
 
   it('a 401 of a stamp whose kept values are still current is not sent again', async () => {
