@@ -60,21 +60,24 @@ const PAGES: Record<Setup, string> = {
   broker: 'bench/load-broker.html',
 };
 
-interface SetupTab {
+export interface SetupTab {
   readonly profile: Profile;
   readonly tabs: Tab[];
   readonly url: string;
 }
 
-interface OverheadWindow {
+export interface OverheadWindow {
   benchSequential(n: number): Promise<number[]>;
   benchParallel(batches: number, size: number): Promise<number[]>;
 }
 
-async function openSetup(engine: Engine, origin: string, setup: Setup, tabCount = 1): Promise<SetupTab> {
-  const controlled = setup !== 'no worker';
+function openSetup(engine: Engine, origin: string, setup: Setup, tabCount = 1): Promise<SetupTab> {
+  return openBenchPage(engine, new URL(PAGES[setup], origin).href, setup !== 'no worker', tabCount);
+}
+
+/** A profile of its own with `tabCount` tabs on `url` (controlled by its worker, if `controlled`), logged in and warm. */
+export async function openBenchPage(engine: Engine, url: string, controlled: boolean, tabCount = 1): Promise<SetupTab> {
   const profile = await engine.newProfile({ serviceWorkers: controlled });
-  const url = new URL(PAGES[setup], origin).href;
   const tabs: Tab[] = [];
   for (let i = 0; i < tabCount; i += 1) {
     const tab = await profile.openTab(url);

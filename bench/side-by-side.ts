@@ -25,9 +25,11 @@ export interface SideBySide {
 }
 
 /** Calls each setup's `sample` once per round, the order rotating; returns every sample by setup. */
-export async function alternate(samplers: Partial<Record<Setup, (roundIndex: number) => Promise<number[]>>>, rounds: number): Promise<Map<Setup, number[]>> {
-  const present = SETUPS.filter((setup) => samplers[setup] !== undefined);
-  const samples = new Map<Setup, number[]>(present.map((setup) => [setup, []]));
+export async function alternate<K extends string = Setup>(
+  samplers: Partial<Record<K, (roundIndex: number) => Promise<number[]>>>, rounds: number, setups: readonly K[] = SETUPS as readonly string[] as readonly K[],
+): Promise<Map<K, number[]>> {
+  const present = setups.filter((setup) => samplers[setup] !== undefined);
+  const samples = new Map<K, number[]>(present.map((setup) => [setup, []]));
   for (let roundIndex = 0; roundIndex < rounds; roundIndex += 1) {
     for (let offset = 0; offset < present.length; offset += 1) {
       const setup = present[(roundIndex + offset) % present.length]!;

@@ -42,6 +42,28 @@ const PAGE_LOAD_PAGES: Record<string, string> = {
   'bench/load-broker.html': pageLoadPage('<script src="/token-broker-register.js" data-config="/token-broker.json"></script>'),
 };
 
+// The cold start's parts (cold-start.ts): a pass-through worker that first reads IndexedDB, as the
+// broker does at start, and the broker with its config built in (no config read), as the Vite
+// plugin builds it. The same config as dist/token-broker.json.
+const BENCH_BROKER_CONFIG = { preset: 'flask-jwt-extended', api: ['/api/'], refresh: { url: '/token/refresh' } };
+const COLD_START_FILES: Record<string, string> = {
+  'bench/cold-idb.html': pageLoadPage(
+    `<script>navigator.serviceWorker.register('/bench/passthrough-idb-sw.js', { scope: '/bench/' });</script>`),
+  'bench/cold-builtin.html': pageLoadPage(
+    `<script>navigator.serviceWorker.register('/bench/broker-builtin-sw.js', { scope: '/bench/' });</script>`),
+  'bench/broker-builtin-sw.js': `self.__TOKEN_BROKER_CONFIG__ = ${JSON.stringify(BENCH_BROKER_CONFIG)};\nimportScripts('/token-broker-sw.js');\n`,
+  // The broker loaded and started, but every fetch answered by a pass-through listener added
+  // before it, which stops the event there: the broker's start without its request path.
+  'bench/cold-script.html': pageLoadPage(
+    `<script>navigator.serviceWorker.register('/bench/passthrough-broker-script-sw.js', { scope: '/bench/' });</script>`),
+  'bench/passthrough-broker-script-sw.js': [
+    'self.addEventListener(\'fetch\', (event) => { event.stopImmediatePropagation(); event.respondWith(fetch(event.request)); });',
+    `self.__TOKEN_BROKER_CONFIG__ = ${JSON.stringify(BENCH_BROKER_CONFIG)};`,
+    'importScripts(\'/token-broker-sw.js\');',
+    '',
+  ].join('\n'),
+};
+
 function pageLoadPage(workerTag: string): string {
   const indexes = Array.from({ length: ASSETS_PER_KIND }, (_, i) => i);
   return `<!doctype html><html><head><meta charset="utf-8"><title>bench: page load</title>
@@ -65,7 +87,7 @@ function assetFiles(): Record<string, string> {
 
 /** The benchmark's own files of the served directory, by path: what another origin (HTTP/2) serves too. */
 export function benchSiteFiles(): Record<string, string> {
-  return { ...allStrategyPages(), ...PAGE_LOAD_PAGES, ...assetFiles(), ...brokerConfigFiles() };
+  return { ...allStrategyPages(), ...PAGE_LOAD_PAGES, ...COLD_START_FILES, ...assetFiles(), ...brokerConfigFiles() };
 }
 
 /** Copies dist/ and the benchmark's files into a fresh temp directory; returns it. */
@@ -74,6 +96,7 @@ export function prepareSiteDirectory(): string {
   cpSync(join(PROJECT_DIR, 'dist'), dir, { recursive: true });
   cpSync(join(BENCH_DIR, 'pages'), join(dir, 'bench/pages'), { recursive: true });
   cpSync(join(BENCH_DIR, 'passthrough-sw.js'), join(dir, 'bench/passthrough-sw.js'));
+  cpSync(join(BENCH_DIR, 'passthrough-idb-sw.js'), join(dir, 'bench/passthrough-idb-sw.js'));
   mkdirSync(join(dir, 'bench/vendor'), { recursive: true });
   cpSync(join(PROJECT_DIR, 'node_modules/axios/dist/esm/axios.min.js'), join(dir, 'bench/vendor/axios.js'));
   cpSync(join(PROJECT_DIR, 'node_modules/axios-auth-refresh/dist/index.esm.js'), join(dir, 'bench/vendor/axios-auth-refresh.js'));
