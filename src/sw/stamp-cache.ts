@@ -25,7 +25,8 @@ export class StampCache {
   readonly #now: () => number;
   readonly #maxAgeMs: number;
   #enabled = false;
-  #kept: { readonly values: CookieValues; readonly readAtMs: number } | undefined;
+  /** `usableUntilMs`: the age bound or the first kept cookie's expiry, whichever comes first. */
+  #kept: { readonly values: CookieValues; readonly readAtMs: number; readonly usableUntilMs: number } | undefined;
   /** Grows at every change heard: a read that began before one must not be kept. */
   #changes = 0;
 
@@ -50,9 +51,7 @@ export class StampCache {
     const kept = this.#kept;
     if (!kept) return undefined;
     const now = this.#now();
-    const age = now - kept.readAtMs;
-    const expired = [...kept.values.values()].some((cookie) => typeof cookie?.expires === 'number' && cookie.expires <= now);
-    if (age < 0 || age >= this.#maxAgeMs || expired) {
+    if (now < kept.readAtMs || now >= kept.usableUntilMs) {
       this.#kept = undefined;
       return undefined;
     }
@@ -64,7 +63,10 @@ export class StampCache {
     const changesBefore = this.#changes;
     const readAtMs = this.#now();
     const values = await read();
-    if (this.#enabled && this.#changes === changesBefore) this.#kept = { values, readAtMs };
+    if (this.#enabled && this.#changes === changesBefore) {
+      const expiries = [...values.values()].flatMap((cookie) => (typeof cookie?.expires === 'number' ? [cookie.expires] : []));
+      this.#kept = { values, readAtMs, usableUntilMs: Math.min(readAtMs + this.#maxAgeMs, ...expiries) };
+    }
     return values;
   }
 }
