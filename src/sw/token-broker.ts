@@ -179,12 +179,12 @@ export class TokenBroker {
     await this.#coordinator.ready();
     let first = await this.#send(captured, request.signal, client, request);
     if (!captured.replayable) return this.#noted('sent once', request, first, `${first.response.status}, generation ${first.generation}`);
-    let answer = first.redirected || first.refreshable === false ? 'other' : await classifyAnswer(first.response, this.#config.expiredWhen);
+    let answer = await this.#classify(first);
     if (this.#mayBeOutdatedStamp(first, answer)) {
       const again = await this.#sendAgainIfOutdated(captured, first, request, client);
       if (again !== first) {
         first = again;
-        answer = first.redirected ? 'other' : await classifyAnswer(first.response, this.#config.expiredWhen);
+        answer = await this.#classify(first);
       }
     }
     const status = `${first.response.status}, generation ${first.generation}`;
@@ -233,6 +233,12 @@ export class TokenBroker {
   async #credentialsMovedSince(stampedGeneration: number, signal: AbortSignal): Promise<boolean> {
     if (this.#coordinator.refreshing) await untilAborted(signal, this.#coordinator.idle());
     return this.#coordinator.generation > stampedGeneration;
+  }
+
+  /** What the answer says; 'other' where the broker steps aside (a redirect, nothing to refresh with). */
+  #classify(sent: SentRequest): Promise<AnswerKind> {
+    if (sent.redirected || sent.refreshable === false) return Promise.resolve('other');
+    return classifyAnswer(sent.response, this.#config.expiredWhen);
   }
 
   /**
