@@ -50,19 +50,16 @@ export async function subscribedToAll(subscriptions: CookieChangeSubscriptions |
 
 /** Did a `cookiechange` event set or delete one of `names`? */
 export function touchesCookieOf(event: unknown, names: readonly string[]): boolean {
-  const { changed, deleted } = (event ?? {}) as { changed?: unknown; deleted?: unknown };
-  return [changed, deleted].some((list) => Array.isArray(list) && list.some((cookie: unknown) => {
-    const { name } = (cookie ?? {}) as { name?: unknown };
-    return typeof name === 'string' && names.includes(name);
-  }));
+  return [...entriesOf(event, 'changed'), ...entriesOf(event, 'deleted')].some(({ name }) => typeof name === 'string' && names.includes(name));
 }
 
 /** Did a `cookiechange` event set a new value on one of `names`? A deletion (a logout) is no new credentials. */
 export function setsCookieOf(event: unknown, names: readonly string[]): boolean {
-  const changed = (event as { changed?: unknown } | null)?.changed;
-  if (!Array.isArray(changed)) return false;
-  return changed.some((cookie: unknown) => {
-    const { name, value } = (cookie ?? {}) as { name?: unknown; value?: unknown };
-    return typeof name === 'string' && names.includes(name) && typeof value === 'string' && value !== '';
-  });
+  return entriesOf(event, 'changed').some(({ name, value }) => typeof name === 'string' && names.includes(name) && typeof value === 'string' && value !== '');
+}
+
+/** The cookies of one of a `cookiechange` event's lists, unchecked: none where the event has no such list. */
+function entriesOf(event: unknown, list: 'changed' | 'deleted'): { readonly name?: unknown; readonly value?: unknown }[] {
+  const entries = (event as Record<string, unknown> | null | undefined)?.[list];
+  return Array.isArray(entries) ? entries.map((entry: unknown) => (entry ?? {}) as { name?: unknown; value?: unknown }) : [];
 }
