@@ -4,7 +4,7 @@
 // and name, shared by every subscription, closed when the last one ends; each message calls each
 // subscribed callback once.
 
-import { REGISTRATION_STATE_ATTRIBUTE } from '../register/registration-state.ts';
+import { findRegisterTag } from '../register/registration-state.ts';
 import { brokerNames, namespaceOfScope } from '../sw/broker-names.ts';
 
 export type Unsubscribe = () => void;
@@ -64,9 +64,7 @@ function subscribe(listener: Listener, options: BrokerChannelOptions): Unsubscri
 
 /** The scope the register tag asked for; undefined without one (an app that registers its own worker at "/"). */
 function registerTagScope(): string | undefined {
-  if (typeof document === 'undefined') return undefined;
-  const tag = document.querySelector(`script[${REGISTRATION_STATE_ATTRIBUTE}]`);
-  return tag?.getAttribute('data-scope') ?? undefined;
+  return findRegisterTag()?.getAttribute('data-scope') ?? undefined;
 }
 
 function typeOf(message: unknown): unknown {

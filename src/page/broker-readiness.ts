@@ -4,6 +4,7 @@
 // not within the wait asked for (the page may still be taken later).
 
 import {
+  findRegisterTag,
   FINAL_REGISTRATION_STATES,
   isRegistrationState,
   REGISTRATION_STATE_ATTRIBUTE,
@@ -71,7 +72,7 @@ function browserSources(): ReadinessSources {
   const hasServiceWorkers = typeof navigator !== 'undefined' && 'serviceWorker' in navigator;
   return {
     serviceWorker: hasServiceWorkers ? navigator.serviceWorker : undefined,
-    registerTag: typeof document === 'undefined' ? undefined : document.querySelector(`script[${REGISTRATION_STATE_ATTRIBUTE}]`) ?? undefined,
+    registerTag: findRegisterTag(),
     setTimeout: (callback, ms) => setTimeout(callback, ms),
     clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   };

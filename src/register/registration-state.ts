@@ -17,3 +17,9 @@ export const FINAL_REGISTRATION_STATES: readonly RegistrationState[] = ['unsuppo
 export function isRegistrationState(value: unknown): value is RegistrationState {
   return value === 'unsupported' || value === 'refused' || value === 'registering' || value === 'failed';
 }
+
+/** The register script's tag on this page, once it said something; undefined without one (or outside a document). */
+export function findRegisterTag(): Element | undefined {
+  if (typeof document === 'undefined') return undefined;
+  return document.querySelector(`script[${REGISTRATION_STATE_ATTRIBUTE}]`) ?? undefined;
+}
